@@ -1,0 +1,181 @@
+"""The case register: categories, cases and the event log of their lifecycle.
+
+State changes go through ``portal.cases.services.transition`` only, so the
+admin, the API, the importer and the tests share one set of rules.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from portal.snippets.models import Grid, Region
+
+
+class CaseCategory(models.Model):
+    name = models.CharField("类别名称", max_length=50, unique=True)
+    code = models.SlugField("类别代码", max_length=30, unique=True)
+    deadline_days = models.PositiveIntegerField("办理时限（天）", default=15)
+    is_dispute = models.BooleanField(
+        "矛盾纠纷类", default=False, help_text="计入矛盾纠纷化解率"
+    )
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "案件类别"
+        verbose_name_plural = "案件类别"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "受理"
+        DISPATCHED = "dispatched", "分拨"
+        HANDLING = "handling", "处置"
+        CLOSED = "closed", "办结"
+        VISITED = "visited", "回访"
+        RATED = "rated", "评价"
+
+    # Statuses at or after 办结: the case counts as closed.
+    CLOSED_STATUSES = (Status.CLOSED, Status.VISITED, Status.RATED)
+
+    class Source(models.TextChoices):
+        GRID_WORKER = "grid_worker", "网格员上报"
+        HOTLINE = "hotline_12345", "12345热线"
+        VISIT = "visit", "群众来访"
+        SNAPSHOT = "snapshot", "随手拍"
+        SUPERIOR = "superior", "上级交办"
+        DEPARTMENT = "department", "部门移交"
+
+    class Tier(models.TextChoices):
+        GRID = "grid", "网格"
+        VILLAGE = "village", "村/社区"
+        TOWN = "town", "乡镇/街道"
+        COUNTY = "county", "区县"
+
+    TIER_ORDER = [Tier.GRID, Tier.VILLAGE, Tier.TOWN, Tier.COUNTY]
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        BASIC = "basic", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    number = models.CharField("案件编号", max_length=30, unique=True)
+    title = models.CharField("标题", max_length=200)
+    description = models.TextField("事件描述")
+    category = models.ForeignKey(
+        CaseCategory, verbose_name="事件类别", on_delete=models.PROTECT, related_name="cases"
+    )
+    source = models.CharField("事件来源", max_length=20, choices=Source.choices)
+    grid = models.ForeignKey(
+        Grid, verbose_name="所属网格", on_delete=models.PROTECT, related_name="cases"
+    )
+    # Denormalised from grid.region so that scope filters and facets need no join.
+    village = models.ForeignKey(
+        Region,
+        verbose_name="所属村（社区）",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        editable=False,
+    )
+    place = models.CharField("发生地点", max_length=200, blank=True)
+    reporter_name = models.CharField("反映人姓名", max_length=50, blank=True)
+    reporter_phone = models.CharField("反映人电话", max_length=20, blank=True)
+    discoverer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发现人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="discovered_cases",
+    )
+    handler_unit = models.CharField("处置单位", max_length=100, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处置人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_cases",
+    )
+    reported_at = models.DateTimeField("上报时间", default=timezone.now, db_index=True)
+    deadline = models.DateTimeField("办理期限", db_index=True)
+    status = models.CharField(
+        "当前状态", max_length=12, choices=Status.choices, default=Status.ACCEPTED, db_index=True
+    )
+    resolution = models.TextField("处置结果", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    satisfaction = models.CharField(
+        "满意度", max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    mediated = models.BooleanField(
+        "调解成功", null=True, blank=True, help_text="矛盾纠纷类案件办结时填写"
+    )
+    tier = models.CharField("处置层级", max_length=10, choices=Tier.choices, default=Tier.GRID)
+    is_public = models.BooleanField("公开", default=False)
+    public_summary = models.TextField(
+        "公开摘要", blank=True, help_text="面向群众的匿名摘要，不得含姓名、电话、门牌号"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["village", "status"]),
+            models.Index(fields=["is_public", "reported_at"]),
+        ]
+        permissions = [("transition_case", "流转案件")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_closed(self):
+        return self.status in self.CLOSED_STATUSES
+
+    @property
+    def is_overdue(self):
+        return not self.is_closed and self.deadline is not None and self.deadline < timezone.now()
+
+
+class CaseEvent(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", "受理"
+        DISPATCH = "dispatch", "分拨"
+        HANDLE = "handle", "处置"
+        CLOSE = "close", "办结"
+        VISIT = "visit", "回访"
+        RATE = "rate", "评价"
+        RETURN = "return", "退回"
+        ESCALATE = "escalate", "上报升级"
+        IMPORT = "import", "导入"
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("动作", max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_events",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    from_status = models.CharField("原状态", max_length=12, choices=Case.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=12, choices=Case.Status.choices)
+    from_tier = models.CharField("原层级", max_length=10, choices=Case.Tier.choices, blank=True)
+    to_tier = models.CharField("新层级", max_length=10, choices=Case.Tier.choices, blank=True)
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = "案件流转记录"
+        verbose_name_plural = "案件流转记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,135 @@
+"""Volunteers, their teams, service records and the points ledger.
+
+Totals (hours, points balance) are always computed from the records, never typed.
+The ID number is stored encrypted with a keyed hash for lookups; see
+``portal.snippets.pii``.
+"""
+
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+
+from .grids import Grid
+from .regions import Region
+
+
+class VolunteerTeam(models.Model):
+    name = models.CharField("队伍名称", max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="teams"
+    )
+    description = models.TextField("简介", blank=True)
+
+    class Meta:
+        verbose_name = "志愿服务队"
+        verbose_name_plural = "志愿服务队"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class VolunteerSkill(TaggedItemBase):
+    content_object = ParentalKey(
+        "snippets.Volunteer", on_delete=models.CASCADE, related_name="tagged_skills"
+    )
+
+
+class Volunteer(ClusterableModel):
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    class PoliticalStatus(models.TextChoices):
+        CPC = "cpc", "中共党员"
+        CPC_PROBATIONARY = "cpc_prob", "中共预备党员"
+        CYL = "cyl", "共青团员"
+        OTHER_PARTY = "other_party", "民主党派"
+        MASSES = "masses", "群众"
+
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    id_number_encrypted = models.TextField("身份证号（密文）", editable=False)
+    id_number_hash = models.CharField(
+        "身份证号（检索哈希）", max_length=64, unique=True, editable=False
+    )
+    id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=12, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name="所属网格", on_delete=models.PROTECT, related_name="volunteers"
+    )
+    teams = models.ManyToManyField(
+        VolunteerTeam, verbose_name="服务队伍", blank=True, related_name="members"
+    )
+    skills = ClusterTaggableManager(
+        "专业特长", through=VolunteerSkill, blank=True, help_text="多个特长用逗号分隔"
+    )
+    registration_date = models.DateField("注册日期", null=True, blank=True)
+    active = models.BooleanField("在册", default=True)
+    notes = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = "志愿者"
+        verbose_name_plural = "志愿者"
+        ordering = ["-registration_date", "id"]
+        permissions = [("view_full_id_number", "查看完整身份证号")]
+
+    def __str__(self):
+        return f"{self.name}（{self.id_number_masked}）"
+
+
+class ServiceRecord(models.Model):
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name="志愿者", on_delete=models.CASCADE, related_name="service_records"
+    )
+    date = models.DateField("服务日期")
+    hours = models.DecimalField("服务时长（小时）", max_digits=6, decimal_places=1)
+    activity = models.CharField("服务活动", max_length=200)
+    team = models.ForeignKey(
+        VolunteerTeam,
+        verbose_name="组织队伍",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_records",
+    )
+    verifier = models.CharField("核实人", max_length=50)
+
+    class Meta:
+        verbose_name = "志愿服务记录"
+        verbose_name_plural = "志愿服务记录"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.date} {self.activity}（{self.hours}小时）"
+
+
+class PointsEntry(models.Model):
+    """One line of a 道德银行/时间银行 ledger; the balance is the signed sum."""
+
+    class Kind(models.TextChoices):
+        EARNED = "earned", "获得"
+        REDEEMED = "redeemed", "兑换"
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name="志愿者", on_delete=models.CASCADE, related_name="points"
+    )
+    date = models.DateField("日期")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    points = models.PositiveIntegerField("积分")
+    reason = models.CharField("事由", max_length=200)
+
+    class Meta:
+        verbose_name = "积分记录"
+        verbose_name_plural = "积分记录"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        sign = "+" if self.kind == self.Kind.EARNED else "-"
+        return f"{self.date} {sign}{self.points} {self.reason}"

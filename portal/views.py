@@ -1,0 +1,12 @@
+"""Site-wide error views rendered in Chinese."""
+
+from django.shortcuts import render
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a RequestContext-dependent template to survive broken state.
+    return render(request, "500.html", status=500)

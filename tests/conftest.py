@@ -1,0 +1,8 @@
+"""Shared fixtures. Area-specific fixtures live in each test folder's conftest."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
