@@ -16,11 +16,17 @@ def test_chinese_locale_and_timezone():
 
 
 def _import_production(env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PII_KEY"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PII_KEY"}
+    }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "portal.settings.production"
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
         cwd=ROOT,
         env=clean,
         capture_output=True,

@@ -15,9 +15,7 @@ class CaseCategory(models.Model):
     name = models.CharField("类别名称", max_length=50, unique=True)
     code = models.SlugField("类别代码", max_length=30, unique=True)
     deadline_days = models.PositiveIntegerField("办理时限（天）", default=15)
-    is_dispute = models.BooleanField(
-        "矛盾纠纷类", default=False, help_text="计入矛盾纠纷化解率"
-    )
+    is_dispute = models.BooleanField("矛盾纠纷类", default=False, help_text="计入矛盾纠纷化解率")
     description = models.TextField("说明", blank=True)
 
     class Meta:
@@ -155,7 +153,9 @@ class CaseEvent(models.Model):
         ESCALATE = "escalate", "上报升级"
         IMPORT = "import", "导入"
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField("动作", max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
