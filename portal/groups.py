@@ -31,10 +31,18 @@ def _crud(app, models, actions=("add", "change", "delete", "view")):
     return [f"{app}.{action}_{model}" for model in models for action in actions]
 
 
+# Grids have revisions and a workflow (see portal.snippets.models.workflow):
+# publishing a grid directly is the approval, so only admins hold it; village
+# staff edit and submit, and the workflow decides whether a town admin must look.
+_GRID_APPROVER = ["snippets.publish_grid", "snippets.lock_grid", "snippets.unlock_grid"]
+
+
 GROUP_PERMISSIONS = {
     COUNTY_ADMIN: [
         "wagtailadmin.access_admin",
         *_crud("snippets", ["region", "staffregion", *_REGISTER_MODELS]),
+        *_GRID_APPROVER,
+        "snippets.view_certificateissue",
         "snippets.view_full_id_number",
         *_crud("cases", ["case", "casecategory"]),
         "cases.transition_case",
@@ -48,6 +56,8 @@ GROUP_PERMISSIONS = {
         "wagtailadmin.access_admin",
         "snippets.view_region",
         *_crud("snippets", ["staffregion", *_REGISTER_MODELS]),
+        *_GRID_APPROVER,
+        "snippets.view_certificateissue",
         "snippets.view_full_id_number",
         *_crud("cases", ["case"]),
         "cases.view_casecategory",
@@ -63,7 +73,9 @@ GROUP_PERMISSIONS = {
         "snippets.view_region",
         *_crud("snippets", ["volunteer", "volunteerteam", "servicerecord", "pointsentry"]),
         "snippets.view_grid",
+        "snippets.change_grid",
         "snippets.view_gridstaff",
+        "snippets.view_certificateissue",
         "cases.view_case",
         "cases.add_case",
         "cases.change_case",

@@ -5,10 +5,10 @@ last so that it only sees URLs no app claimed.
 """
 
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api import api_router
@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("portal.cases.urls")),
     path("", include("search.urls")),
     path("", include("imports.urls")),
+    path("", include("portal.api.urls")),
 ]
 
 if settings.DEBUG:

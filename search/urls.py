@@ -1,3 +1,11 @@
 """URL routes of this app, included from portal.urls."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import api, views
+
+urlpatterns = [
+    path("cases/search/", views.case_search, name="case_search"),
+    path("search/", views.site_search, name="site_search"),
+    path("api/cases/search/", api.CaseSearchAPIView.as_view(), name="api-case-search"),
+]

@@ -170,6 +170,9 @@ class CaseEvent(models.Model):
     to_status = models.CharField("新状态", max_length=12, choices=Case.Status.choices)
     from_tier = models.CharField("原层级", max_length=10, choices=Case.Tier.choices, blank=True)
     to_tier = models.CharField("新层级", max_length=10, choices=Case.Tier.choices, blank=True)
+    # A one-line summary the service writes (who it went to, the resolution, the
+    # rating…) so the timeline reads on its own; ``note`` is what the user typed.
+    detail = models.CharField("办理情况", max_length=300, blank=True)
     note = models.TextField("备注", blank=True)
 
     class Meta:

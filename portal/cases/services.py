@@ -1,18 +1,158 @@
-"""Case business rules: numbering, deadlines and state checks.
+"""Case business rules: numbering, deadlines, creation, editing and the lifecycle.
 
-The lifecycle (``transition``) is added beside these; every caller — admin,
-API, importer, tests — goes through this module.
+Every caller — the admin, the API, the importer, the tests — goes through this
+module, so a rule is enforced once and refused with the same Chinese message
+everywhere.
+
+The lifecycle, as the table ``LIFECYCLE`` encodes it::
+
+    受理 ──分拨──▶ 分拨 ──处置──▶ 处置 ──办结──▶ 办结 ──回访──▶ 回访 ──评价──▶ 评价
+                    ▲  │(改派)      │
+                    └──┘◀───退回────┘
+
+* 分拨 is the dispatcher's desk: the case waits there for a handling unit. A
+  case sent back (退回) or escalated lands there with its unit cleared, and the
+  dispatcher (re)assigns it — so 分拨 is also allowed from 分拨 (改派).
+* 处置 needs a unit or person already assigned.
+* 办结 needs a resolution, may not be done by the case's discoverer (采办分离),
+  and for dispute categories records whether mediation succeeded.
+* 评价 needs a satisfaction value and follows 回访.
+* Escalation (上报升级) moves an open case one tier up (网格 → 村/社区 →
+  乡镇/街道 → 区县) and puts it back to 分拨 with its unit cleared: the higher
+  tier dispatches it to its own unit. It is refused at 区县 and for closed cases.
+
+Who may act: a user with ``cases.transition_case`` whose regions cover the
+case's village, *and* who sits at or above the case's tier — a village worker
+may act on 网格 and 村/社区 cases, but once a case has gone up to 乡镇/街道
+only staff assigned to the town (or county) may move it.
 """
 
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Case
+from portal.snippets.phones import normalise_phone, phone_problem
+from portal.snippets.scope import region_in_scope
+from search import indexing
+
+from .models import Case, CaseEvent
 
 CASE_NUMBER_RE = re.compile(r"^AJ(\d{4})(\d{6,})$")
+
+Action = CaseEvent.Action
+Status = Case.Status
+Tier = Case.Tier
+
+# action → (statuses it may start from, status it leads to)
+LIFECYCLE = {
+    Action.DISPATCH: (frozenset({Status.ACCEPTED, Status.DISPATCHED}), Status.DISPATCHED),
+    Action.HANDLE: (frozenset({Status.DISPATCHED}), Status.HANDLING),
+    Action.CLOSE: (frozenset({Status.HANDLING}), Status.CLOSED),
+    Action.VISIT: (frozenset({Status.CLOSED}), Status.VISITED),
+    Action.RATE: (frozenset({Status.VISITED}), Status.RATED),
+    Action.RETURN: (frozenset({Status.HANDLING}), Status.DISPATCHED),
+}
+ESCALATABLE = frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.HANDLING})
+
+# The order buttons appear in.
+ACTION_ORDER = [
+    Action.DISPATCH,
+    Action.HANDLE,
+    Action.CLOSE,
+    Action.VISIT,
+    Action.RATE,
+    Action.RETURN,
+    Action.ESCALATE,
+]
+
+# Region level of a staff assignment → the highest case tier that staff may act on.
+_REACH_BY_LEVEL = {"village": Tier.VILLAGE, "town": Tier.TOWN, "county": Tier.COUNTY}
+
+# Fields a caller may give to create_case; the last group only the importer uses
+# (historical cases arrive in whatever state they reached elsewhere).
+CREATE_FIELDS = frozenset(
+    {
+        "number",
+        "title",
+        "description",
+        "category",
+        "source",
+        "grid",
+        "place",
+        "reporter_name",
+        "reporter_phone",
+        "discoverer",
+        "handler_unit",
+        "handler",
+        "reported_at",
+        "deadline",
+        "is_public",
+        "public_summary",
+        "status",
+        "resolution",
+        "closed_at",
+        "satisfaction",
+        "mediated",
+        "tier",
+    }
+)
+# Fields update_case may change. The others belong to the lifecycle.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "category",
+        "source",
+        "grid",
+        "place",
+        "reporter_name",
+        "reporter_phone",
+        "reported_at",
+        "is_public",
+        "public_summary",
+    }
+)
+LIFECYCLE_FIELDS = frozenset(
+    {
+        "status",
+        "resolution",
+        "closed_at",
+        "satisfaction",
+        "mediated",
+        "tier",
+        "handler",
+        "handler_unit",
+        "discoverer",
+        "number",
+        "village",
+        "deadline",
+    }
+)
+
+_MOBILE_IN_TEXT_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID_IN_TEXT_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+
+
+class CaseRuleError(ValidationError):
+    """A case rule refused the change. The message is Chinese and meant for the user.
+
+    A ``ValidationError`` so that forms and DRF serializers show it as they show
+    any validation error; nothing has been written when it is raised.
+    """
+
+
+class CasePermissionError(CaseRuleError):
+    """The user may not touch this case: permission, region scope or tier.
+
+    A subclass so that the API can answer 403 where the admin shows a message.
+    """
+
+
+# --- numbering and deadlines -------------------------------------------------
 
 
 def compute_deadline(category, reported_at):
@@ -51,3 +191,497 @@ def case_state_problems(status, resolution="", satisfaction="", closed_at=None):
     if satisfaction and status not in (Case.Status.RATED, Case.Status.VISITED, Case.Status.CLOSED):
         problems.append("尚未办结的案件不能填写满意度")
     return problems
+
+
+def public_summary_problems(is_public, public_summary, reporter_name="", reporter_phone=""):
+    """Chinese descriptions of why a public summary may not be published (empty when fine).
+
+    Public pages show only the summary, so it must exist and must not carry the
+    reporter's name, a phone number or an ID number.
+    """
+    summary = (public_summary or "").strip()
+    problems = []
+    if is_public and not summary:
+        problems.append("公开的案件必须填写公开摘要")
+    if not summary:
+        return problems
+    name = (reporter_name or "").strip()
+    if name and name in summary:
+        problems.append(f"公开摘要不得包含反映人姓名“{name}”")
+    phone = (reporter_phone or "").strip()
+    if (phone and phone in summary) or _MOBILE_IN_TEXT_RE.search(summary):
+        problems.append("公开摘要不得包含电话号码")
+    if _ID_IN_TEXT_RE.search(summary):
+        problems.append("公开摘要不得包含身份证号码")
+    return problems
+
+
+# --- who may act ---------------------------------------------------------------
+
+
+def tier_label(tier):
+    return Tier(tier).label
+
+
+def user_reach(user, village):
+    """The highest case tier ``user`` may act on for cases in ``village`` (None: none).
+
+    Superusers reach 区县. Otherwise the user's region assignments that cover the
+    village (the village itself, its town or its county) decide: the highest of
+    them wins.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Tier.COUNTY
+    ancestors = {}
+    node = village
+    while node is not None:
+        ancestors[node.pk] = node.level
+        node = node.parent
+    assigned = user.staff_regions.filter(region_id__in=ancestors).values_list(
+        "region_id", flat=True
+    )
+    reaches = [
+        _REACH_BY_LEVEL[ancestors[rid]] for rid in assigned if ancestors[rid] in _REACH_BY_LEVEL
+    ]
+    if not reaches:
+        return None
+    return max(reaches, key=Case.TIER_ORDER.index)
+
+
+def acting_refusal(case, user):
+    """Why ``user`` may not move ``case`` at all (a Chinese message), or None if they may."""
+    if user is None or not user.is_authenticated:
+        return "请先登录后再办理案件"
+    if not user.has_perm("cases.transition_case"):
+        return "您没有办理（流转）案件的权限"
+    if not region_in_scope(user, case.village_id):
+        return f"案件 {case.number} 不在您的辖区内"
+    reach = user_reach(user, case.village)
+    if reach is None or Case.TIER_ORDER.index(case.tier) > Case.TIER_ORDER.index(reach):
+        return f"案件已上报至“{tier_label(case.tier)}”层级，您所在的层级无权办理"
+    return None
+
+
+def _check_may_act(case, user):
+    refusal = acting_refusal(case, user)
+    if refusal:
+        raise CasePermissionError(refusal, code="forbidden")
+
+
+def step_refusal(case, action, user):
+    """Why ``action`` cannot be taken on ``case`` now, or None.
+
+    Scope, permission and tier are ``acting_refusal``'s business; this checks the
+    case's state and 采办分离 (``user`` closing their own discovery).
+    """
+    if action == Action.ESCALATE:
+        if case.status not in ESCALATABLE:
+            return "已办结的案件不能上报升级"
+        if case.tier == Case.TIER_ORDER[-1]:
+            return "案件已在区县层级，不能再上报升级"
+        return None
+    starts, _ = LIFECYCLE[action]
+    if case.status not in starts:
+        nexts = "、".join(a.label for a in _next_steps(case.status)) or "无"
+        return (
+            f"案件当前状态为“{case.get_status_display()}”，不能执行“{action.label}”"
+            f"（可执行的下一步：{nexts}）"
+        )
+    if action == Action.HANDLE and not (case.handler_unit or case.handler_id):
+        return "案件尚未指定处置单位或处置人，请先分拨"
+    if action == Action.CLOSE and user is not None and case.discoverer_id == user.pk:
+        return "采办分离：案件的发现人不能办结自己发现的案件，请由其他人员办结"
+    return None
+
+
+def _next_steps(status):
+    steps = [a for a in ACTION_ORDER if a in LIFECYCLE and status in LIFECYCLE[a][0]]
+    if status in ESCALATABLE:
+        steps.append(Action.ESCALATE)
+    return steps
+
+
+def allowed_actions(case, user):
+    """The lifecycle actions (``CaseEvent.Action`` members) ``user`` may take on ``case`` now.
+
+    Used to draw the buttons: an action is listed only if ``transition`` would
+    accept it from this user given the case's current data (extra input such as
+    a resolution or a satisfaction value is asked for by the action's form).
+    """
+    if acting_refusal(case, user):
+        return []
+    return [a for a in _next_steps(case.status) if step_refusal(case, a, user) is None]
+
+
+# --- creating and editing ---------------------------------------------------------
+
+
+def _user_label(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _check_scope_for_grid(user, grid, verb):
+    if user is None:
+        return
+    if not region_in_scope(user, grid.region_id):
+        raise CasePermissionError(
+            {"grid": f"网格“{grid.name}”不在您的辖区内，不能{verb}该网格的案件"},
+            code="forbidden",
+        )
+
+
+def _clean(case, exclude=()):
+    """Run the model's field validation and this module's own checks; raise CaseRuleError."""
+    errors = {}
+    try:
+        case.full_clean(exclude=["number", "village", *exclude], validate_unique=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    case.reporter_phone = normalise_phone(case.reporter_phone)
+    problem = phone_problem(case.reporter_phone)
+    if problem:
+        errors.setdefault("reporter_phone", []).append(problem)
+    for problem in public_summary_problems(
+        case.is_public, case.public_summary, case.reporter_name, case.reporter_phone
+    ):
+        errors.setdefault("public_summary", []).append(problem)
+    for problem in case_state_problems(case.status, case.resolution, case.satisfaction):
+        errors.setdefault("status", []).append(problem)
+    if case.status in Case.CLOSED_STATUSES and case.closed_at is None:
+        case.closed_at = case.reported_at
+    if errors:
+        raise CaseRuleError(errors)
+
+
+def build_case(*, user, **fields):
+    """A validated, unsaved ``Case`` (number left empty unless given).
+
+    ``create_case`` saves what this returns; a bulk importer may call it per row,
+    allocate numbers itself and ``bulk_create``. ``user=None`` is a trusted system
+    caller (a management command): no permission or scope check.
+    """
+    unknown = set(fields) - CREATE_FIELDS
+    if unknown:
+        raise TypeError(f"create_case() got unexpected fields: {', '.join(sorted(unknown))}")
+    if user is not None and not user.has_perm("cases.add_case"):
+        raise CasePermissionError("您没有登记案件的权限", code="forbidden")
+    grid = fields.get("grid")
+    if grid is None:
+        raise CaseRuleError({"grid": "请选择案件所属网格"})
+    _check_scope_for_grid(user, grid, "登记")
+    fields.setdefault("discoverer", user)
+    fields.setdefault("reported_at", timezone.now())
+    if fields.get("reported_at") is None:
+        raise CaseRuleError({"reported_at": "请填写上报时间"})
+    category = fields.get("category")
+    if category is None:
+        raise CaseRuleError({"category": "请选择事件类别"})
+    if not fields.get("deadline"):
+        fields["deadline"] = compute_deadline(category, fields["reported_at"])
+    number = (fields.pop("number", None) or "").strip()
+    case = Case(**fields)
+    case.number = number
+    case.village = grid.region
+    _clean(case)
+    if number:
+        if not CASE_NUMBER_RE.match(number):
+            raise CaseRuleError(
+                {"number": f"案件编号“{number}”格式不正确，应为 AJ + 4位年份 + 至少6位序号"}
+            )
+        if Case.objects.filter(number=number).exists():
+            raise CaseRuleError({"number": f"案件编号 {number} 已存在"})
+    return case
+
+
+def _save_new(case):
+    """Insert ``case``, allocating its number; retry if a concurrent insert took it."""
+    auto = not case.number
+    year = timezone.localtime(case.reported_at).year
+    for attempt in range(5):
+        if auto:
+            case.number = next_case_number(year)
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            return
+        except IntegrityError as exc:
+            case.pk = None
+            if not auto or attempt == 4:
+                raise CaseRuleError({"number": f"案件编号 {case.number} 已存在"}) from exc
+
+
+def create_case(*, user, **fields):
+    """Register a case and record its 受理 event. Returns the saved case.
+
+    Number: ``next_case_number`` of the reported year unless given. Deadline: from
+    the category unless given. Village: the grid's. Discoverer: ``user`` unless
+    given. A case given in a later status (imports of historical cases) must
+    satisfy ``case_state_problems`` and is recorded with an 导入 event instead.
+    """
+    with transaction.atomic():
+        case = build_case(user=user, **fields)
+        _save_new(case)
+        imported = case.status != Status.ACCEPTED
+        CaseEvent.objects.create(
+            case=case,
+            action=Action.IMPORT if imported else Action.CREATE,
+            actor=user,
+            at=timezone.now() if imported else case.reported_at,
+            from_status="",
+            to_status=case.status,
+            from_tier="",
+            to_tier=case.tier,
+            detail=(
+                f"按导入数据建立，状态：{case.get_status_display()}"
+                if imported
+                else f"登记来源：{case.get_source_display()}"
+            ),
+        )
+        indexing.cases_changed([case.pk])
+    return case
+
+
+def update_case(case, user, **fields):
+    """Change a case's descriptive fields. Returns the updated case.
+
+    The deadline is recomputed when the category or the reported time changes;
+    the village follows the grid. Lifecycle fields (status, resolution, tier…)
+    are refused: they change only through ``transition`` / ``escalate``.
+    """
+    lifecycle = set(fields) & LIFECYCLE_FIELDS
+    if lifecycle:
+        labels = "、".join(Case._meta.get_field(f).verbose_name for f in sorted(lifecycle))
+        raise CaseRuleError(f"“{labels}”只能通过案件流转修改，不能直接编辑")
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"update_case() got unexpected fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if user is not None:
+            if not user.has_perm("cases.change_case"):
+                raise CasePermissionError("您没有修改案件的权限", code="forbidden")
+            if not region_in_scope(user, locked.village_id):
+                raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+        old_category_id, old_reported_at = locked.category_id, locked.reported_at
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if "grid" in fields:
+            if locked.grid is None:
+                raise CaseRuleError({"grid": "请选择案件所属网格"})
+            _check_scope_for_grid(user, locked.grid, "登记")
+            locked.village = locked.grid.region
+        if locked.reported_at is None:
+            raise CaseRuleError({"reported_at": "请填写上报时间"})
+        if locked.category_id != old_category_id or locked.reported_at != old_reported_at:
+            locked.deadline = compute_deadline(locked.category, locked.reported_at)
+        _clean(locked)
+        locked.save()
+        indexing.cases_changed([locked.pk])
+    _copy_state(locked, case)
+    return case
+
+
+def delete_case(case, user):
+    """Delete a case and its events, and drop it from the index."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if user is not None:
+            if not user.has_perm("cases.delete_case"):
+                raise CasePermissionError("您没有删除案件的权限", code="forbidden")
+            if not region_in_scope(user, locked.village_id):
+                raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+        pk = locked.pk
+        locked.delete()
+        indexing.cases_deleted([pk])
+
+
+# --- the lifecycle --------------------------------------------------------------
+
+
+def _copy_state(source, target):
+    """Give the caller's instance the saved state (it may have been stale)."""
+    if source is target:
+        return
+    for field in Case._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+        if not field.is_relation:
+            continue
+        if field.is_cached(source):
+            field.set_cached_value(target, field.get_cached_value(source))
+        elif field.is_cached(target):
+            field.delete_cached_value(target)
+
+
+def _resolve_action(case, to):
+    """Turn ``to`` (an action, or the status to move to) into a ``CaseEvent.Action``."""
+    if to in Action.values:
+        action = Action(to)
+        if action in (Action.CREATE, Action.IMPORT):
+            raise CaseRuleError(f"“{action.label}”不是流转操作")
+        return action
+    if to in Status.values:
+        for action in ACTION_ORDER:
+            if action in LIFECYCLE and case.status in LIFECYCLE[action][0]:
+                if LIFECYCLE[action][1] == to:
+                    return action
+        nexts = "、".join(a.label for a in _next_steps(case.status)) or "无"
+        raise CaseRuleError(
+            f"案件当前状态为“{case.get_status_display()}”，不能变更为“{Status(to).label}”"
+            f"（可执行的下一步：{nexts}）",
+            code="illegal_transition",
+        )
+    raise CaseRuleError(f"未知的流转操作：{to}", code="unknown_action")
+
+
+def _apply(case, action, user, *, note, resolution, satisfaction, mediated, handler, handler_unit):
+    """Change ``case`` in memory for ``action``; return the event's detail line."""
+    if action == Action.DISPATCH:
+        unit = (handler_unit if handler_unit is not None else case.handler_unit or "").strip()
+        person = handler if handler is not None else case.handler
+        if not unit and person is None:
+            raise CaseRuleError({"handler_unit": "分拨时必须指定处置单位或处置人"})
+        case.handler_unit, case.handler = unit, person
+        return "分拨至：" + " ".join(filter(None, [unit, _user_label(person)]))
+    if action == Action.HANDLE:
+        if handler is not None:
+            case.handler = handler
+        if handler_unit is not None and handler_unit.strip():
+            case.handler_unit = handler_unit.strip()
+        if case.handler is None:
+            case.handler = user
+        return "处置人：" + " ".join(filter(None, [case.handler_unit, _user_label(case.handler)]))
+    if action == Action.CLOSE:
+        text = (resolution or "").strip()
+        if not text:
+            raise CaseRuleError({"resolution": "办结必须填写处置结果"})
+        detail = f"处置结果：{text}"
+        if case.category.is_dispute:
+            if mediated is None:
+                raise CaseRuleError({"mediated": "矛盾纠纷类案件办结时必须注明是否调解成功"})
+            case.mediated = bool(mediated)
+            detail += "（调解成功）" if case.mediated else "（调解未成功）"
+        case.resolution = text
+        case.closed_at = timezone.now()
+        return detail[:300]
+    if action == Action.VISIT:
+        return "已回访"
+    if action == Action.RATE:
+        if satisfaction not in Case.Satisfaction.values:
+            raise CaseRuleError({"satisfaction": "评价必须选择满意度：满意、基本满意或不满意"})
+        case.satisfaction = satisfaction
+        return f"满意度：{Case.Satisfaction(satisfaction).label}"
+    if action == Action.RETURN:
+        if not note.strip():
+            raise CaseRuleError({"note": "退回必须填写退回原因"})
+        previous = " ".join(filter(None, [case.handler_unit, _user_label(case.handler)]))
+        case.handler_unit, case.handler = "", None
+        return f"由 {previous} 退回分拨" if previous else "退回分拨"
+    raise CaseRuleError(f"未知的流转操作：{action}")  # pragma: no cover - table is closed
+
+
+def transition(
+    case,
+    to,
+    user,
+    *,
+    note="",
+    resolution=None,
+    satisfaction=None,
+    mediated=None,
+    handler=None,
+    handler_unit=None,
+):
+    """Move ``case`` one step along its lifecycle; return the recorded ``CaseEvent``.
+
+    ``to`` is an action (``CaseEvent.Action``: dispatch, handle, close, visit,
+    rate, return, escalate) or the status to move to (``Case.Status``; the action
+    is then the one the table leads there by — 处置 → 分拨 is 退回). The case row
+    is locked for the duration, so two people pressing the same button cannot
+    both succeed; ``case`` is updated in place with the saved state.
+
+    Raises ``CaseRuleError`` (illegal step, missing input) or its subclass
+    ``CasePermissionError`` (scope, permission, tier); nothing is written then.
+    """
+    note = note or ""
+    with transaction.atomic():
+        locked = (
+            # Lock only the case row: the village's parents are a nullable join,
+            # which PostgreSQL refuses to lock.
+            Case.objects.select_for_update(of=("self",))
+            .select_related("category", "village__parent__parent")
+            .get(pk=case.pk)
+        )
+        action = _resolve_action(locked, to)
+        if action == Action.ESCALATE:
+            event = _escalate_locked(locked, user, note)
+        else:
+            _check_may_act(locked, user)
+            refusal = step_refusal(locked, action, user)
+            if refusal:
+                raise CaseRuleError(refusal, code="illegal_transition")
+            from_status = locked.status
+            detail = _apply(
+                locked,
+                action,
+                user,
+                note=note,
+                resolution=resolution,
+                satisfaction=satisfaction,
+                mediated=mediated,
+                handler=handler,
+                handler_unit=handler_unit,
+            )
+            locked.status = LIFECYCLE[action][1]
+            locked.save()
+            event = CaseEvent.objects.create(
+                case=locked,
+                action=action,
+                actor=user,
+                from_status=from_status,
+                to_status=locked.status,
+                from_tier=locked.tier,
+                to_tier=locked.tier,
+                detail=detail,
+                note=note.strip(),
+            )
+        indexing.cases_changed([locked.pk])
+    _copy_state(locked, case)
+    return event
+
+
+def _escalate_locked(case, user, note):
+    _check_may_act(case, user)
+    refusal = step_refusal(case, Action.ESCALATE, user)
+    if refusal:
+        raise CaseRuleError(refusal, code="illegal_transition")
+    if not note.strip():
+        raise CaseRuleError({"note": "上报升级必须填写原因"})
+    from_status, from_tier = case.status, case.tier
+    case.tier = Case.TIER_ORDER[Case.TIER_ORDER.index(case.tier) + 1]
+    case.status = Status.DISPATCHED
+    case.handler_unit, case.handler = "", None
+    case.save()
+    return CaseEvent.objects.create(
+        case=case,
+        action=Action.ESCALATE,
+        actor=user,
+        from_status=from_status,
+        to_status=case.status,
+        from_tier=from_tier,
+        to_tier=case.tier,
+        detail=f"由“{tier_label(from_tier)}”上报至“{tier_label(case.tier)}”，待重新分拨",
+        note=note.strip(),
+    )
+
+
+def escalate(case, user, note):
+    """Send an open case one tier up and back to 分拨 there; return the ``CaseEvent``.
+
+    Refused above 区县 and for closed cases. The unit is cleared because the
+    higher tier assigns its own. Same locking and errors as ``transition``.
+    """
+    return transition(case, Action.ESCALATE, user, note=note)

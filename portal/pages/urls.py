@@ -1,3 +1,12 @@
-"""URL routes of this app, included from portal.urls."""
+"""URL routes of this app, included from portal.urls (before Wagtail's page serving)."""
 
-urlpatterns = []
+from django.urls import path
+
+from portal.pages.disclosure_views import compliance_view
+from portal.pages.views import robots_txt
+
+urlpatterns = [
+    path("robots.txt", robots_txt, name="robots_txt"),
+    # Village-affairs disclosure compliance (disclosures engineer).
+    path("disclosures/compliance/", compliance_view, name="disclosure_compliance"),
+]

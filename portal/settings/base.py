@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "portal.cases",
     "search",
     "imports",
+    "portal.api",
+    "portal.security",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -79,7 +81,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.security.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "portal.pages.context_processors.site_name",
             ],
         },
     },
@@ -190,9 +195,13 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
+# Grids publish when their change workflow completes even if the last step was
+# the rule auto-approving a routine edit; other models keep Wagtail's default.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.snippets.workflow_finish.publish_workflow_state"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # Wagtail's database backend with jieba segmentation on both sides (Chinese).
+        "BACKEND": "search.wagtail_backend",
     }
 }
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
@@ -203,6 +212,7 @@ WAGTAILEMBEDS_FINDERS = []  # no internet on a village intranet: no oEmbed looku
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
 }
@@ -214,6 +224,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["portal.api.schema.only_portal_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.finish_schema",
+    ],
 }
 
 # --- Background tasks (django-tasks, database backend: no extra server) -------
@@ -235,6 +251,11 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)
 )
+# Files with more rows than this are checked and imported by a background task
+# (``manage.py db_worker`` must run); smaller ones inside the request.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", 5000))
+# Uploads between preview and confirmation, and error reports: never under MEDIA_ROOT.
+IMPORT_PRIVATE_ROOT = Path(os.environ.get("IMPORT_PRIVATE_ROOT", VAR_DIR / "private" / "imports"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -245,6 +266,22 @@ ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "porta
 ELASTICSEARCH_ANALYZER = os.environ.get("ELASTICSEARCH_ANALYZER", "cjk")
 
 LOGIN_URL = "wagtailadmin_login"
+
+# --- Hardening (portal/security) -----------------------------------------------
+AUTHENTICATION_BACKENDS = ["portal.security.backends.LockoutModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.security.forms.LockoutLoginForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.security.documents.ContentCheckedDocumentForm"
+# Requests per client address; see portal/security/ratelimit.py. None = unlimited.
+RATE_LIMITS = {
+    "search": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
+    "api": os.environ.get("RATE_LIMIT_API", "300/m"),
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
+}
+RATE_LIMIT_CACHE = "default"
+RATE_LIMIT_CLIENT_IP_HEADER = os.environ.get("RATE_LIMIT_CLIENT_IP_HEADER") or None
+LOGIN_LOCKOUT = {"failures": 5, "window": 15 * 60, "lock": 15 * 60}
+# No internet at runtime: the admin must not call releases.wagtail.org (CSP blocks it anyway).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,

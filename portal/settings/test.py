@@ -20,3 +20,5 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Rate limits off for the suite; tests/security sets small limits where it tests them.
+RATE_LIMITS = {"search": None, "api": None, "login": None}

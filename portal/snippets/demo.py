@@ -1,7 +1,19 @@
-"""Demo data for the registers. Called by ``load_demo_data``."""
+"""Demo data for the registers. Called by ``load_demo_data``.
 
-from . import demo_regions
+Order matters: groups and the grid workflow first (demo users join groups),
+then regions, grids and staff, volunteers, and the staff accounts.
+"""
+
+from portal.groups import ensure_groups
+
+from . import demo_grids, demo_regions, demo_users, demo_volunteers
+from .workflow_setup import ensure_grid_workflow
 
 
 def load(stdout):
+    ensure_groups()
+    ensure_grid_workflow()
     demo_regions.load(stdout)
+    demo_grids.load(stdout)
+    demo_volunteers.load(stdout)
+    demo_users.load(stdout)

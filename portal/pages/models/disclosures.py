@@ -1,14 +1,26 @@
-"""Village-affairs disclosure (村务公开): catalog, index per village, disclosure pages."""
+"""Village-affairs disclosure (村务公开): catalog, index per village, disclosure pages.
 
-from decimal import Decimal
+The rules (period ranges, catalog matching, finance rows) live in
+``portal.pages.disclosure_rules``; the models only call them, so the admin form,
+the demo loader and any importer are held to the same rules.
+"""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
+from portal.pages import api_fields as api
+from portal.pages import disclosure_rules as rules
 from portal.pages.blocks import BodyBlock
+from portal.pages.disclosure_forms import DisclosureIndexPageForm, DisclosurePageForm
 
 
 class DisclosureKind(models.TextChoices):
@@ -18,10 +30,10 @@ class DisclosureKind(models.TextChoices):
 
 
 class DisclosurePeriodType(models.TextChoices):
-    MONTH = "month", "月度"
-    QUARTER = "quarter", "季度"
-    YEAR = "year", "年度"
-    IMMEDIATE = "immediate", "即时"
+    MONTH = rules.PERIOD_MONTH, "月度"
+    QUARTER = rules.PERIOD_QUARTER, "季度"
+    YEAR = rules.PERIOD_YEAR, "年度"
+    IMMEDIATE = rules.PERIOD_IMMEDIATE, "即时"
 
 
 class DisclosureCatalogItem(models.Model):
@@ -29,20 +41,27 @@ class DisclosureCatalogItem(models.Model):
 
     ``due_day`` is the day of the first month after the period by which the
     disclosure must be published (e.g. 20: the previous quarter by the 20th of
-    the quarter's first month). For immediate items it is the number of days
-    allowed after the matter's own date.
+    the quarter's first month); a day past the month's end means its last day.
+    For immediate items it is the number of days allowed after the matter's own
+    date. The compliance computation (``portal.pages.compliance``) reads these.
     """
 
     name = models.CharField("公开事项", max_length=100)
     kind = models.CharField("公开类别", max_length=10, choices=DisclosureKind.choices)
     frequency = models.CharField("公开频次", max_length=10, choices=DisclosurePeriodType.choices)
-    due_day = models.PositiveSmallIntegerField("截止日", default=20)
+    due_day = models.PositiveSmallIntegerField(
+        "截止日",
+        default=20,
+        validators=[MaxValueValidator(366)],
+        help_text="月度/季度/年度：期满后次月的第几日（1–31，超出当月天数按月末计）；"
+        "即时：事项发生后几日内公开",
+    )
     applies_to = models.ManyToManyField(
         "snippets.Region",
         verbose_name="适用村（社区）",
         blank=True,
         related_name="+",
-        help_text="为空表示适用于所有村（社区）",
+        help_text="为空表示适用于所有村（社区）；也可选择乡镇（街道）本级",
     )
     active_from = models.DateField("起始日期", help_text="从该日期所在期次开始要求公开")
     active = models.BooleanField("启用", default=True)
@@ -66,9 +85,19 @@ class DisclosureCatalogItem(models.Model):
     def __str__(self):
         return f"{self.name}（{self.get_frequency_display()}）"
 
+    def clean(self):
+        super().clean()
+        if self.frequency != rules.PERIOD_IMMEDIATE and not (1 <= (self.due_day or 0) <= 31):
+            raise ValidationError({"due_day": "月度/季度/年度事项的截止日应为1至31日"})
+
 
 class DisclosureIndexPage(Page):
-    """Disclosures of one village/community, or of the town when region is a town."""
+    """Disclosures of one village/community, or of the town when region is a town.
+
+    The town's index (slug ``disclosures``) lists the village indexes below it;
+    a village's index lists its disclosures, filtered by kind, year and period
+    through the query string (plain links, bookmarkable, no JavaScript).
+    """
 
     region = models.ForeignKey(
         "snippets.Region",
@@ -81,15 +110,44 @@ class DisclosureIndexPage(Page):
     intro = models.TextField("简介", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("region"), FieldPanel("intro")]
+    api_fields = [APIField("region", serializer=api.RegionField()), APIField("intro")]
     parent_page_types = ["pages.HomePage", "pages.DisclosureIndexPage"]
     subpage_types = ["pages.DisclosureIndexPage", "pages.DisclosurePage"]
+    base_form_class = DisclosureIndexPageForm
 
     class Meta:
         verbose_name = "村务公开栏目"
         verbose_name_plural = "村务公开栏目"
 
+    def clean(self):
+        super().clean()
+        if self.region_id is None:
+            raise ValidationError({"region": "请选择本栏目所属的村（社区）或乡镇（街道）"})
+        taken = DisclosureIndexPage.objects.filter(region_id=self.region_id).exclude(pk=self.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"region": f"「{self.region}」已有村务公开栏目：{taken.first().title}"}
+            )
 
-class DisclosurePage(Page):
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # Keep the denormalised region of the disclosures below in step.
+        DisclosurePage.objects.child_of(self).exclude(region_id=self.region_id).update(
+            region_id=self.region_id
+        )
+        return result
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.pages.disclosure_listing import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(index_context(self, request))
+        return context
+
+
+class DisclosurePage(RoutablePageMixin, Page):
+    """One disclosure: a catalog item for a period, with its finance table if any."""
+
     kind = models.CharField(
         "公开类别", max_length=10, choices=DisclosureKind.choices, db_index=True
     )
@@ -147,33 +205,135 @@ class DisclosurePage(Page):
         ),
         InlinePanel("attachments", label="附件"),
     ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("year"),
+        index.FilterField("region"),
+    ]
+    # Headless API (added by the pages engineer): everything a mini-program needs
+    # to render the disclosure, totals computed as on the page.
+    api_fields = [
+        APIField("region", serializer=api.RegionField()),
+        APIField("kind"),
+        APIField("kind_label", serializer=api.choice_label("get_kind_display")),
+        APIField("period_type"),
+        APIField("year"),
+        APIField("period_number"),
+        APIField("matter_date"),
+        APIField("period_label"),
+        APIField("catalog_item", serializer=api.CatalogItemField()),
+        APIField("summary"),
+        APIField("body"),
+        APIField("opening_balance", serializer=api.money_field()),
+        APIField("finance_items", serializer=api.FinanceItemsField()),
+        APIField("income_total", serializer=api.money_field()),
+        APIField("expense_total", serializer=api.money_field()),
+        APIField("closing_balance", serializer=api.money_field()),
+        APIField("attachments", serializer=api.AttachmentListField()),
+    ]
     parent_page_types = ["pages.DisclosureIndexPage"]
     subpage_types = []
+    base_form_class = DisclosurePageForm
 
     class Meta:
         verbose_name = "公开内容"
         verbose_name_plural = "公开内容"
+        indexes = [models.Index(fields=["region", "catalog_item", "year", "period_number"])]
 
-    def _items(self):
-        return list(self.finance_items.all())
+    # --- rules ---------------------------------------------------------------
+
+    @classmethod
+    def can_create_at(cls, parent):
+        """Only under a village's index: permissions and review are set per village."""
+        if not super().can_create_at(parent):
+            return False
+        region = getattr(parent.specific, "region", None)
+        return region is not None and region.level == "village"
+
+    def clean(self):
+        super().clean()
+        errors = rules.period_problems(
+            self.period_type, self.year, self.period_number, self.matter_date
+        )
+        if self.region_id is not None and self.region.level != "village":
+            errors["__all__"] = ["公开内容须发布在村（社区）的村务公开栏目下"]
+        for field, message in rules.catalog_problems(
+            self.kind, self.period_type, self.catalog_item, self.region_id
+        ).items():
+            errors.setdefault(field, message)
+        if self.kind == DisclosureKind.FINANCE and self.opening_balance is None:
+            errors["opening_balance"] = "财务公开须填写期初余额（没有则填0）"
+        # The finance rows held in memory (an unsaved cluster) obey the same rules
+        # as the admin form's rows; the form names the rows itself before this runs.
+        row_messages = []
+        for number, line in enumerate(self.finance_items.all(), start=1):
+            row_messages += rules.finance_row_problems(
+                number, line.direction, line.item, line.amount
+            )
+        if row_messages:
+            errors.setdefault("__all__", []).extend(row_messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def region_id_from_parent(self):
+        """The region of the index this page sits under (None before it is in the tree)."""
+        if not self.path or len(self.path) <= self.steplen:
+            return None
+        return (
+            DisclosureIndexPage.objects.filter(path=self.path[: -self.steplen])
+            .values_list("region_id", flat=True)
+            .first()
+        )
+
+    def save(self, *args, **kwargs):
+        if self.path:
+            self.region_id = self.region_id_from_parent()
+        return super().save(*args, **kwargs)
+
+    # --- presentation ---------------------------------------------------------
+
+    @property
+    def period_label(self):
+        return rules.period_label(self.period_type, self.year, self.period_number, self.matter_date)
+
+    @cached_property
+    def finance(self):
+        """Lines and computed totals, read once per request (one query)."""
+        return rules.summarise_finance(self.opening_balance, list(self.finance_items.all()))
 
     @property
     def income_total(self):
-        return sum(
-            (i.amount for i in self._items() if i.direction == FinanceLineItem.Direction.INCOME),
-            Decimal("0"),
-        )
+        return self.finance.income_total
 
     @property
     def expense_total(self):
-        return sum(
-            (i.amount for i in self._items() if i.direction == FinanceLineItem.Direction.EXPENSE),
-            Decimal("0"),
-        )
+        return self.finance.expense_total
 
     @property
     def closing_balance(self):
-        return (self.opening_balance or Decimal("0")) + self.income_total - self.expense_total
+        return self.finance.closing_balance
+
+    @cached_property
+    def approval(self):
+        """Who approved the disclosure in the workflow, and when (None if nobody did)."""
+        from portal.pages.disclosure_approval import approval_record
+
+        return approval_record(self)
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.pages.attachments import attachment_rows
+
+        context = super().get_context(request, *args, **kwargs)
+        context["attachment_rows"] = attachment_rows(self.attachments)
+        context["village_index"] = self.get_parent().specific
+        return context
+
+    @path("print/", name="print")
+    def print_view(self, request):
+        """An A4 sheet for the physical board, with signature lines for the committee."""
+        return self.render(request, template="pages/disclosure_page_print.html")
 
 
 class FinanceLineItem(Orderable):
@@ -195,6 +355,11 @@ class FinanceLineItem(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "收支明细"
         verbose_name_plural = "收支明细"
+
+    def clean(self):
+        super().clean()
+        if self.amount is not None and self.amount < 0:
+            raise ValidationError({"amount": "金额不能为负数（退款请记入相反方向）"})
 
 
 class DisclosureAttachment(Orderable):

@@ -3,8 +3,10 @@
 from django.db import models
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 
 class QuickLinkBlock(blocks.StructBlock):
@@ -30,6 +32,17 @@ class HomePage(Page):
     subpage_types = ["pages.NoticeIndexPage", "pages.DisclosureIndexPage", "pages.PolicyIndexPage"]
     max_count = 1
 
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro"), APIField("quick_links")]
+
     class Meta:
         verbose_name = "首页"
         verbose_name_plural = "首页"
+
+    def get_context(self, request, *args, **kwargs):
+        # Imported here: the sections module imports this models package.
+        from portal.pages.home import home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_sections(self))
+        return context

@@ -2,10 +2,13 @@
 
 from .grids import Grid, GridStaff
 from .regions import Region, StaffRegion
-from .volunteers import PointsEntry, ServiceRecord, Volunteer, VolunteerTeam
+from .volunteers import CertificateIssue, PointsEntry, ServiceRecord, Volunteer, VolunteerTeam
+from .workflow import GridChangeApprovalTask
 
 __all__ = [
+    "CertificateIssue",
     "Grid",
+    "GridChangeApprovalTask",
     "GridStaff",
     "PointsEntry",
     "Region",

@@ -1,14 +1,31 @@
-"""Grids (网格) and the staff posted on each grid's public board."""
+"""Grids (网格) and the staff posted on each grid's public board.
 
+A grid is edited with Wagtail's revisions, draft state, locking and workflow so
+that a change to what identifies it on the map (code, boundary, region) passes
+the town's admins first (see ``portal.snippets.models.workflow``) and the
+history shows who changed what. Only live grids appear on public pages.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
+from ..boundaries import boundary_problem
+from ..phones import normalise_phone, phone_problem
 from .regions import Region
 
 grid_code_validator = RegexValidator(r"^\d{6,20}$", "网格编码必须是6到20位数字")
 
 
-class Grid(models.Model):
+def normalise_grid_code(value):
+    """Half-width digits with no spaces: rosters often carry full-width codes."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip().replace(" ", "")
+
+
+class Grid(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
     class GridType(models.TextChoices):
         URBAN = "urban", "城市网格"
         RURAL = "rural", "农村网格"
@@ -17,8 +34,16 @@ class Grid(models.Model):
     # Provincial norms: above these a grid is flagged, never refused.
     HOUSEHOLD_NORM = {GridType.URBAN: 500, GridType.RURAL: 300}
 
+    # The fields whose change needs the town admins' approval.
+    SENSITIVE_FIELDS = ("code", "boundary", "region")
+
     code = models.CharField(
-        "网格编码", max_length=20, unique=True, validators=[grid_code_validator]
+        "网格编码",
+        max_length=20,
+        unique=True,
+        validators=[grid_code_validator],
+        help_text="村（社区）12位统计用区划代码加3位顺序号，共6–20位数字",
+        error_messages={"unique": "该网格编码已被其他网格使用"},
     )
     name = models.CharField("网格名称", max_length=100)
     region = models.ForeignKey(
@@ -33,7 +58,12 @@ class Grid(models.Model):
     )
     households = models.PositiveIntegerField("户数", default=0)
     population = models.PositiveIntegerField("人口数", default=0)
-    boundary = models.JSONField("边界（GeoJSON）", null=True, blank=True)
+    boundary = models.JSONField(
+        "边界（GeoJSON）",
+        null=True,
+        blank=True,
+        help_text="GeoJSON 的 Polygon 或 MultiPolygon，坐标为[经度, 纬度]",
+    )
     notes = models.TextField("备注", blank=True)
 
     class Meta:
@@ -44,6 +74,22 @@ class Grid(models.Model):
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
+    def clean(self):
+        super().clean()
+        self.code = normalise_grid_code(self.code)
+        errors = {}
+        if self.region_id:
+            region = self.region
+            if region.level != Region.Level.VILLAGE:
+                errors["region"] = (
+                    f"网格必须属于村或社区，“{region.name}”是{region.get_level_display()}"
+                )
+        problem = boundary_problem(self.boundary)
+        if problem:
+            errors["boundary"] = problem
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def household_norm(self):
         return self.HOUSEHOLD_NORM.get(self.grid_type)
@@ -52,6 +98,16 @@ class Grid(models.Model):
     def is_oversized(self):
         norm = self.household_norm
         return norm is not None and self.households > norm
+
+    @property
+    def oversize_message(self):
+        """The warning shown in lists and on the edit page, or "" for a grid within the norm."""
+        if not self.is_oversized:
+            return ""
+        return (
+            f"{self.get_grid_type_display()}户数{self.households}户，"
+            f"超过省定标准（不超过{self.household_norm}户），建议拆分网格"
+        )
 
 
 class GridStaff(models.Model):
@@ -65,10 +121,17 @@ class GridStaff(models.Model):
 
     name = models.CharField("姓名", max_length=50)
     role = models.CharField("岗位", max_length=12, choices=Role.choices)
-    work_phone = models.CharField("工作电话", max_length=20, blank=True)
+    work_phone = models.CharField(
+        "工作电话", max_length=20, blank=True, help_text="公开在网格公示牌上的工作电话"
+    )
     party_member = models.BooleanField("中共党员", default=False)
     full_time = models.BooleanField("专职", default=True)
-    grids = models.ManyToManyField(Grid, verbose_name="负责网格", related_name="staff")
+    grids = models.ManyToManyField(
+        Grid,
+        verbose_name="负责网格",
+        related_name="staff",
+        help_text="网格指导员可负责多个网格",
+    )
 
     class Meta:
         verbose_name = "网格工作人员"
@@ -77,3 +140,10 @@ class GridStaff(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name}"
+
+    def clean(self):
+        super().clean()
+        self.work_phone = normalise_phone(self.work_phone)
+        problem = phone_problem(self.work_phone)
+        if problem:
+            raise ValidationError({"work_phone": problem})

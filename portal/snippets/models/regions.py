@@ -5,6 +5,7 @@ materialised path library; ``descendant_ids`` walks it level by level.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -16,6 +17,8 @@ class Region(models.Model):
         VILLAGE = "village", "村/社区"
 
     LEVEL_DEPTH = {Level.COUNTY: 0, Level.TOWN: 1, Level.VILLAGE: 2}
+    # Which level a region's parent must be at (a county has none).
+    PARENT_LEVEL = {Level.TOWN: Level.COUNTY, Level.VILLAGE: Level.TOWN}
 
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
@@ -54,6 +57,41 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        wanted_parent = self.PARENT_LEVEL.get(self.level)
+        if wanted_parent is None and self.parent_id:
+            errors["parent"] = "区县是最上级区划，不能再选择上级区划"
+        elif wanted_parent is not None:
+            if not self.parent_id:
+                errors["parent"] = f"{self.get_level_display()}必须选择上级区划"
+            elif self.parent.level != wanted_parent:
+                errors["parent"] = (
+                    f"{self.get_level_display()}的上级必须是{self.Level(wanted_parent).label}，"
+                    f"“{self.parent.name}”是{self.parent.get_level_display()}"
+                )
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = "上级区划不能是自己"
+        if (
+            self.effective_from
+            and self.effective_until
+            and self.effective_until <= self.effective_from
+        ):
+            errors["effective_until"] = "失效日期必须晚于生效日期"
+        if self.merged_into_id:
+            target = self.merged_into
+            if self.pk and target.pk == self.pk:
+                errors["merged_into"] = "不能并入自己"
+            elif target.level != self.level:
+                errors["merged_into"] = (
+                    f"只能并入同级区划，“{target.name}”是{target.get_level_display()}"
+                )
+            elif not self.effective_until:
+                errors.setdefault("effective_until", "已并入其他区划的，请填写失效日期")
+        if errors:
+            raise ValidationError(errors)
 
     def is_effective(self, on=None):
         on = on or timezone.localdate()

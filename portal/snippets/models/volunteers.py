@@ -5,7 +5,12 @@ The ID number is stored encrypted with a keyed hash for lookups; see
 ``portal.snippets.pii``.
 """
 
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -83,6 +88,22 @@ class Volunteer(ClusterableModel):
     def __str__(self):
         return f"{self.name}（{self.id_number_masked}）"
 
+    @property
+    def phone_masked(self):
+        """138****5678: what lists and exports show."""
+        from ..pii import mask_phone
+
+        return mask_phone(self.phone)
+
+    def clean(self):
+        super().clean()
+        from ..phones import normalise_phone, phone_problem
+
+        self.phone = normalise_phone(self.phone)
+        problem = phone_problem(self.phone)
+        if problem:
+            raise ValidationError({"phone": problem})
+
 
 class ServiceRecord(models.Model):
     volunteer = models.ForeignKey(
@@ -109,6 +130,19 @@ class ServiceRecord(models.Model):
     def __str__(self):
         return f"{self.date} {self.activity}（{self.hours}小时）"
 
+    # One activity rarely exceeds a day; larger figures are typing errors.
+    MAX_HOURS = 24
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.hours is not None and not (0 < self.hours <= self.MAX_HOURS):
+            errors["hours"] = f"服务时长必须大于0且不超过{self.MAX_HOURS}小时"
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "服务日期不能晚于今天"
+        if errors:
+            raise ValidationError(errors)
+
 
 class PointsEntry(models.Model):
     """One line of a 道德银行/时间银行 ledger; the balance is the signed sum."""
@@ -133,3 +167,76 @@ class PointsEntry(models.Model):
     def __str__(self):
         sign = "+" if self.kind == self.Kind.EARNED else "-"
         return f"{self.date} {sign}{self.points} {self.reason}"
+
+    @property
+    def signed_points(self):
+        return self.points if self.kind == self.Kind.EARNED else -self.points
+
+    def clean(self):
+        super().clean()
+        from ..volunteering import redeem_problem
+
+        if self.points == 0:
+            raise ValidationError({"points": "积分必须大于0"})
+        if self.kind == self.Kind.REDEEMED and self.volunteer_id and self.points:
+            problem = redeem_problem(self.volunteer, self.points, replacing=self.pk)
+            if problem:
+                raise ValidationError({"points": problem})
+
+
+class CertificateIssue(models.Model):
+    """One issuance of a 志愿服务记录证明, kept as issued.
+
+    The law on volunteer records says certificates are issued free on request and
+    records must be true and complete, so every issuance is stored with a
+    snapshot of what the certificate said (totals and records) under a unique
+    serial number; reprinting shows the same content.
+    """
+
+    serial = models.CharField("证明编号", max_length=30, unique=True)
+    volunteer = models.ForeignKey(
+        Volunteer,
+        verbose_name="志愿者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    team = models.ForeignKey(
+        VolunteerTeam,
+        verbose_name="出具队伍",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    issuing_body = models.CharField("出具单位", max_length=100)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField("出具时间", default=timezone.now)
+    # Region of the volunteer at issuance: keeps the record in scope after moves.
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    volunteer_name = models.CharField("姓名", max_length=50)
+    id_number_masked = models.CharField("身份证号", max_length=18)
+    total_hours = models.DecimalField("累计服务时长（小时）", max_digits=9, decimal_places=1)
+    record_count = models.PositiveIntegerField("服务记录条数")
+    records = models.JSONField("服务记录", default=list)
+    purpose = models.CharField("用途", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "志愿服务记录证明"
+        verbose_name_plural = "志愿服务记录证明"
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self):
+        return f"{self.serial} {self.volunteer_name}"
+
+    @property
+    def issued_on(self) -> datetime.date:
+        return timezone.localtime(self.issued_at).date()

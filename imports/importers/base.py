@@ -1,0 +1,370 @@
+"""The bulk import pipeline shared by the three registers.
+
+Why not django-import-export's own ``Resource.import_data``: it loads the
+existing instance for every row with one query, validates with
+``full_clean()`` and saves with one ``INSERT``/``UPDATE`` per row (plus
+per-row savepoints), which for a 100,000-row roster means several hundred
+thousand queries — measured in ``bench/bench_import.py`` at well over ten
+times slower than this pipeline. What we keep from it: the ``ModelResource``
+classes in ``imports.resources`` declare the exported columns and their
+Chinese headers, and the benchmark runs the stock row-by-row import as the
+baseline.
+
+The pipeline, in order:
+
+1. ``safety.check_file`` — size, real format, zip-bomb limits;
+2. ``reading.open_sheet`` — the fast reader plus formula positions;
+3. ``table.find_table`` — header row, column mapping, data rows;
+4. ``clean`` — every cell of every row through ``imports.cleaning``, collecting
+   *all* errors (row number + column header as written in the sheet);
+5. ``resolve`` (per register) — duplicate keys inside the file, look-ups of
+   grids/regions/existing rows by natural key in chunks, region scope, and the
+   classification of each row as new / update / unchanged / error;
+6. ``write`` (per register) — one ``transaction.atomic``: ``bulk_create`` and
+   ``bulk_update`` in chunks. Nothing is written if any row is refused, unless
+   ``skip_invalid`` is set, in which case the refused rows are left out and
+   listed in an error report.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+
+from ..cleaning import CellError, is_blank
+from ..reading import open_sheet, too_many_rows
+from ..safety import FileRefused, Limits, check_file
+from ..table import find_table
+
+logger = logging.getLogger(__name__)
+
+NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
+OUTCOME_LABELS = {NEW: "新增", UPDATE: "更新", UNCHANGED: "未变化", ERROR: "错误"}
+
+FORMULA_MESSAGE = (
+    "单元格含有公式，为防止表格注入不予导入。请复制该列后“选择性粘贴 → 数值”，再重新导入"
+)
+
+# Rows per SQL batch: below SQLite's variable limit for the widest table we write.
+CHUNK = 1000
+# How often (in rows) the progress callback is called while checking.
+PROGRESS_EVERY = 5000
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self):
+        where = []
+        if self.row:
+            where.append(f"第 {self.row} 行")
+        if self.column:
+            where.append(f"“{self.column}”列")
+        return ("".join(where) + "：" if where else "") + self.message
+
+
+class Row:
+    """One data row on its way through the pipeline."""
+
+    __slots__ = ("number", "data", "errors", "outcome", "pk", "changes", "before")
+
+    def __init__(self, number, data, errors):
+        self.number = number
+        self.data = data
+        self.errors = errors
+        self.outcome = None
+        self.pk = None
+        self.changes = ()
+        self.before = None
+
+    def refuse(self, column, message):
+        self.errors.append(RowError(self.number, column, message))
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str = ""
+    skip_invalid: bool = False
+    dry_run: bool = False
+    header_row: int | None = None
+    unknown_columns: list = field(default_factory=list)
+    rows_total: int = 0
+    counts: dict = field(default_factory=lambda: dict.fromkeys((NEW, UPDATE, UNCHANGED, ERROR), 0))
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    samples: dict = field(default_factory=lambda: {k: [] for k in (NEW, UPDATE, UNCHANGED, ERROR)})
+    new_regions: list = field(default_factory=list)
+    new_teams: list = field(default_factory=list)
+    message: str = ""
+    refused: bool = False
+    imported: bool = False
+    # row number → reasons, for the error report (filled for every refused row)
+    refused_rows: dict = field(default_factory=dict)
+
+    @property
+    def skipped(self):
+        return self.counts[ERROR] if (self.imported and self.skip_invalid) else 0
+
+    @property
+    def ok(self):
+        return not self.refused
+
+    def refuse_file(self, message):
+        self.refused = True
+        self.message = message
+        self.errors.append(RowError(None, "", message))
+
+    def as_dict(self, error_limit=None):
+        errors = self.errors if error_limit is None else self.errors[:error_limit]
+        return {
+            "kind": self.kind,
+            "file": self.file_name,
+            "dry_run": self.dry_run,
+            "skip_invalid": self.skip_invalid,
+            "imported": self.imported,
+            "refused": self.refused,
+            "message": self.message,
+            "header_row": self.header_row,
+            "rows": self.rows_total,
+            "counts": {
+                "new": self.counts[NEW],
+                "updated": self.counts[UPDATE],
+                "unchanged": self.counts[UNCHANGED],
+                "errors": self.counts[ERROR],
+                "skipped": self.skipped,
+            },
+            "unknown_columns": self.unknown_columns,
+            "new_regions": self.new_regions,
+            "new_teams": self.new_teams,
+            "warnings": [w.as_dict() for w in self.warnings],
+            "errors": [e.as_dict() for e in errors],
+            "error_total": len(self.errors),
+            "samples": self.samples,
+        }
+
+
+class BaseImporter:
+    """Subclasses set ``kind``, ``columns``, ``key_column`` and implement the hooks."""
+
+    kind = ""
+    columns = []
+    key_column = ""
+    sample_size = 5
+
+    def __init__(self, user=None, *, skip_invalid=False, dry_run=False, progress=None):
+        self.user = user
+        self.skip_invalid = skip_invalid
+        self.dry_run = dry_run
+        self._progress = progress
+        self.limits = Limits.from_settings()
+        self.table = None
+        self.file_name = ""
+
+    # --- hooks -----------------------------------------------------------------
+
+    def check_row(self, row):
+        """Rules across the cells of one row (e.g. gender against the ID number)."""
+
+    def resolve(self, rows, result):
+        """Look-ups, scope and classification; set ``row.outcome`` on every row."""
+        raise NotImplementedError
+
+    def write(self, new_rows, update_rows, result):
+        """Write inside the caller's transaction."""
+        raise NotImplementedError
+
+    def describe(self, row):
+        """A small dict shown in the preview for a sample row. No full ID numbers."""
+        return {}
+
+    # --- pipeline ----------------------------------------------------------------
+
+    def progress(self, stage, done=0, total=0):
+        if self._progress is not None:
+            self._progress(stage, done, total)
+
+    def header(self, key):
+        return self.table.header_text(key) if self.table else self._column(key).header
+
+    def _column(self, key):
+        return next(col for col in self.columns if col.key == key)
+
+    def run(self, path, file_name=None):
+        self.file_name = file_name or str(path).rsplit("/", 1)[-1]
+        result = ImportResult(
+            kind=self.kind,
+            file_name=self.file_name,
+            skip_invalid=self.skip_invalid,
+            dry_run=self.dry_run,
+        )
+        try:
+            self.progress("读取文件")
+            fmt = check_file(path, self.file_name, self.limits)
+            sheet = open_sheet(path, fmt, self.limits)
+            self.table = find_table(sheet, self.columns, self.key_column)
+            result.header_row = self.table.header.row_number
+            result.unknown_columns = [
+                {"column": letter, "header": text} for letter, text in self.table.header.unknown
+            ]
+            rows = self.clean(self.table, result, sheet.height)
+            # The reader's copy of the sheet is no longer needed: free it before the look-ups.
+            self.table.rows = sheet.rows = None
+            del sheet
+            if not rows:
+                raise FileRefused(
+                    f"表头（第 {result.header_row} 行）下面没有数据行，请填写数据后再导入"
+                )
+            self.progress("比对已有数据", 0, len(rows))
+            self.check_duplicate_keys(rows)
+            self.resolve(rows, result)
+        except FileRefused as exc:
+            result.refuse_file(str(exc))
+            return result
+        self._tally(rows, result)
+        if result.counts[ERROR] and not self.skip_invalid:
+            result.refused = True
+            result.message = f"共 {result.counts[ERROR]} 行有错误，整个文件未导入，请修改后重新导入"
+            return result
+        if self.dry_run:
+            return result
+        new_rows = [row for row in rows if row.outcome == NEW]
+        update_rows = [row for row in rows if row.outcome == UPDATE]
+        del rows
+        self.progress("写入数据库", 0, len(new_rows) + len(update_rows))
+        try:
+            with transaction.atomic():
+                self.write(new_rows, update_rows, result)
+        except IntegrityError:
+            logger.exception("import of %s hit an integrity error", self.file_name)
+            result.refused = True
+            result.message = (
+                "导入时数据库中的数据被同时修改（例如其他人正在录入同一批数据），本次导入已全部撤销，"
+                "请稍后重新导入"
+            )
+            result.errors.append(RowError(None, "", result.message))
+            return result
+        result.imported = True
+        return result
+
+    def clean(self, table, result, height):
+        plan = [
+            (col, table.header.mapping[col.key], table.header_text(col.key))
+            for col in self.columns
+            if col.key in table.header.mapping and not col.ignored
+        ]
+        max_rows = self.limits.max_rows
+        check_formulas = bool(table.formula_cells) or table.text_formulas
+        rows = []
+        total = max(height - table.header.row_number, 0)
+        for number, values in table.data_rows():
+            if len(rows) >= max_rows:
+                raise too_many_rows(self.limits)
+            data, errors = {}, []
+            width = len(values)
+            for col, index, header in plan:
+                raw = values[index] if index < width else None
+                # Before the blank check: a formula without a cached value reads as blank.
+                if check_formulas and table.is_formula(number, index, raw):
+                    errors.append(RowError(number, header, FORMULA_MESSAGE))
+                    continue
+                if is_blank(raw):
+                    if col.required:
+                        errors.append(RowError(number, header, f"“{header}”不能为空"))
+                    continue
+                try:
+                    data[col.key] = col.clean(raw)
+                except CellError as exc:
+                    errors.append(RowError(number, header, str(exc)))
+            row = Row(number, data, errors)
+            self.check_row(row)
+            rows.append(row)
+            if len(rows) % PROGRESS_EVERY == 0:
+                self.progress("检查数据", len(rows), total)
+        result.rows_total = len(rows)
+        return rows
+
+    def natural_key(self, row):
+        return row.data.get(self.key_column)
+
+    def check_duplicate_keys(self, rows):
+        seen = {}
+        for row in rows:
+            key = self.natural_key(row)
+            if key:
+                seen.setdefault(key, []).append(row)
+        header = self.header(self.key_column)
+        for group in seen.values():
+            if len(group) > 1:
+                numbers = [row.number for row in group]
+                for row in group:
+                    others = "、".join(str(n) for n in numbers if n != row.number)
+                    row.refuse(header, f"{header}与第 {others} 行重复，同一文件中不能出现两次")
+
+    def _tally(self, rows, result):
+        for row in rows:
+            if row.errors:
+                row.outcome = ERROR
+                result.errors.extend(row.errors)
+                result.refused_rows[row.number] = [str(e.message) for e in row.errors]
+            result.counts[row.outcome] += 1
+            bucket = result.samples[row.outcome]
+            if len(bucket) < self.sample_size:
+                entry = {"row": row.number, **self.describe(row)}
+                if row.outcome == UPDATE:
+                    entry["changes"] = list(row.changes)
+                if row.outcome == ERROR:
+                    entry["errors"] = [str(e) for e in row.errors]
+                bucket.append(entry)
+        result.errors.sort(key=lambda e: e.row or 0)
+
+
+def chunked(items, size=CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def insert_rows(model, field_names, rows):
+    """INSERT plain rows into a link table with one ``executemany`` per chunk.
+
+    For narrow rows (a through table, a tag link, a service record) Django's
+    ``bulk_create`` spends about ten times longer building model instances and
+    SQL than the database spends inserting; these rows need no primary key back,
+    no signals and no defaults, so they go straight to the cursor, inside the
+    caller's transaction. Values are adapted by the backend's own field adapters.
+    """
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    adapters = [_adapter(field) for field in fields]
+    batch = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append([adapt(value) for adapt, value in zip(adapters, row, strict=True)])
+            if len(batch) >= CHUNK * 5:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _adapter(field):
+    ops = connection.ops
+    kind = field.get_internal_type()
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "DecimalField":
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return lambda value: value

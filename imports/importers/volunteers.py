@@ -1,0 +1,412 @@
+"""Volunteer rosters (志愿者花名册): upsert on the ID number.
+
+Natural key: the keyed hash of the ID number (``Volunteer.id_number_hash``);
+the number itself is only encrypted for new volunteers. Gender and birth date
+come from the ID number; a sheet that gives different ones is refused rather
+than silently corrected. A blank cell never clears what is stored (rosters
+often leave optional columns empty); a filled one replaces it.
+
+累计服务时长: totals are always computed from service records, so for a *new*
+volunteer with hours on the sheet we record one carried-forward service record
+("导入前累计服务时长（结转）"); for volunteers already registered the column
+is not compared (their records are the truth).
+"""
+
+from django.utils import timezone
+from taggit.models import Tag
+
+from portal.snippets.models import ServiceRecord, Volunteer, VolunteerTeam
+from portal.snippets.models.volunteers import VolunteerSkill
+from portal.snippets.pii import (
+    birth_date_from_id,
+    encrypt_id_number,
+    gender_from_id,
+    hash_id_number,
+    mask_id_number,
+)
+
+from ..cleaning import (
+    choice_cleaner,
+    clean_date,
+    clean_hours,
+    clean_id_number,
+    clean_list,
+    clean_name,
+    clean_phone,
+    clean_text,
+    clean_word_list,
+    clean_year_month_or_date,
+)
+from ..table import Column
+from .base import NEW, UNCHANGED, UPDATE, BaseImporter, chunked, insert_rows
+from .lookups import LOOKUP_CHUNK, GridLookup, Scope, clean_grid_ref, in_chunks
+
+CARRY_FORWARD_ACTIVITY = "导入前累计服务时长（结转）"
+CARRY_FORWARD_VERIFIER = "批量导入"
+
+POLITICAL_ALIASES = {
+    "党员": "cpc",
+    "共产党员": "cpc",
+    "中国共产党党员": "cpc",
+    "预备党员": "cpc_prob",
+    "团员": "cyl",
+    "共青团员": "cyl",
+    "无": "masses",
+    "无党派": "masses",
+    "无党派人士": "masses",
+    "民革党员": "other_party",
+    "民盟盟员": "other_party",
+    "民建会员": "other_party",
+    "民进会员": "other_party",
+    "农工党党员": "other_party",
+    "致公党党员": "other_party",
+    "九三学社社员": "other_party",
+    "台盟盟员": "other_party",
+}
+clean_gender = choice_cleaner(
+    Volunteer.Gender.choices, "性别", {"男性": "M", "女性": "F", "m": "M", "f": "F"}
+)
+clean_political_status = choice_cleaner(
+    Volunteer.PoliticalStatus.choices, "政治面貌", POLITICAL_ALIASES
+)
+
+
+def clean_registration_date(value):
+    return clean_date(value)
+
+
+COLUMNS = [
+    Column("seq", "序号", ignored=True, synonyms=("编号",)),
+    Column("name", "姓名", clean_name, required=True, example="张三"),
+    Column("gender", "性别", clean_gender, help="可不填，按身份证号自动判断", example="男"),
+    Column(
+        "id_number",
+        "身份证号",
+        clean_id_number,
+        synonyms=("身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码"),
+        required=True,
+        help="18位，请将该列设为文本格式",
+        example="110101199003074514",
+    ),
+    Column(
+        "phone",
+        "手机号码",
+        clean_phone,
+        synonyms=("联系电话", "手机号", "手机", "电话", "联系方式", "电话号码"),
+        example="13800138000",
+    ),
+    Column(
+        "birth_date",
+        "出生日期",
+        clean_year_month_or_date,
+        synonyms=("出生年月",),
+        help="可不填，按身份证号自动计算",
+        example="1990-03-07",
+    ),
+    Column(
+        "political_status",
+        "政治面貌",
+        clean_political_status,
+        help="不填视为群众",
+        example="群众",
+    ),
+    Column(
+        "grid",
+        "所属网格",
+        clean_grid_ref,
+        synonyms=("所属网格编码", "网格编码", "网格"),
+        required=True,
+        help="填写网格编码",
+    ),
+    Column(
+        "teams",
+        "服务队伍",
+        clean_list,
+        synonyms=("志愿服务队", "所属队伍", "志愿服务队伍", "队伍"),
+        help="多个队伍用顿号（、）分隔",
+        example="青石街道志愿服务队",
+    ),
+    Column(
+        "skills",
+        "专业特长",
+        clean_word_list,
+        synonyms=("特长", "技能", "专长"),
+        help="多个特长用顿号（、）分隔",
+        example="医疗、法律咨询",
+    ),
+    Column(
+        "registration_date",
+        "注册日期",
+        clean_registration_date,
+        synonyms=("注册时间", "登记日期", "加入日期"),
+        example="2023-05-01",
+    ),
+    Column(
+        "hours",
+        "累计服务时长（小时）",
+        clean_hours,
+        synonyms=("累计服务时长", "服务时长", "累计时长", "服务时长（小时）"),
+        help="仅用于新登记的志愿者，记为一条结转服务记录",
+        example="12.5",
+    ),
+    Column("notes", "备注", clean_text),
+]
+
+
+# model field → (column key, label) compared for existing volunteers
+COMPARED = [
+    ("name", "name", "姓名"),
+    ("gender", "gender", "性别"),
+    ("phone", "phone", "手机号码"),
+    ("birth_date", "birth_date", "出生日期"),
+    ("political_status", "political_status", "政治面貌"),
+    ("grid_id", "grid_id", "所属网格"),
+    ("registration_date", "registration_date", "注册日期"),
+    ("notes", "notes", "备注"),
+]
+
+
+class VolunteerImporter(BaseImporter):
+    kind = "volunteers"
+    columns = COLUMNS
+    key_column = "id_number"
+
+    def check_row(self, row):
+        data = row.data
+        number = data.get("id_number")
+        if not number:
+            return
+        data["id_hash"] = hash_id_number(number)
+        derived_gender = gender_from_id(number)
+        given = data.get("gender")
+        if given and given != derived_gender:
+            label = Volunteer.Gender(derived_gender).label
+            row.refuse(self.header("gender"), f"性别与身份证号不一致（身份证号显示为{label}）")
+        data["gender"] = derived_gender
+        born = birth_date_from_id(number)
+        given_birth = data.get("birth_date")
+        if given_birth:
+            day, precise = given_birth
+            same = day == born if precise else (day.year, day.month) == (born.year, born.month)
+            if not same:
+                row.refuse(
+                    self.header("birth_date"),
+                    f"出生日期与身份证号不一致（身份证号显示为 {born:%Y-%m-%d}）",
+                )
+        data["birth_date"] = born
+
+    def describe(self, row):
+        number = row.data.get("id_number")
+        return {
+            "姓名": row.data.get("name", ""),
+            "身份证号": mask_id_number(number) if number else "",
+            "所属网格": row.data.get("grid", ""),
+        }
+
+    # --- look-ups and classification ------------------------------------------------
+
+    def resolve(self, rows, result):
+        scope = Scope(self.user)
+        grid_header = self.header("grid")
+        grids = GridLookup({row.data["grid"] for row in rows if row.data.get("grid")}, scope)
+        for row in rows:
+            ref = row.data.get("grid")
+            if ref:
+                problem = grids.problem(ref)
+                if problem:
+                    row.refuse(grid_header, problem)
+                else:
+                    grid = grids.get(ref)
+                    row.data["grid_id"] = grid.id
+                    row.data["grid_town_id"] = grid.town_id
+
+        team_names = {name for row in rows for name in row.data.get("teams", ())}
+        self.team_ids = dict(
+            VolunteerTeam.objects.filter(name__in=team_names).values_list("name", "id")
+        )
+        result.new_teams = sorted(team_names - set(self.team_ids))
+        self.new_team_towns = {}
+        for row in rows:
+            if not row.errors:
+                for name in row.data.get("teams", ()):
+                    if name not in self.team_ids:
+                        self.new_team_towns.setdefault(name, row.data.get("grid_town_id"))
+
+        # Chunk by chunk, so that only one chunk of stored volunteers is in memory.
+        pending = [row for row in rows if not row.errors]
+        for start in range(0, len(pending), LOOKUP_CHUNK):
+            self._classify(pending[start : start + LOOKUP_CHUNK], scope)
+            self.progress("比对已有数据", min(start + LOOKUP_CHUNK, len(pending)), len(pending))
+
+    def _classify(self, rows, scope):
+        fields = ["id", "id_number_hash"] + [f for f, _k, _l in COMPARED] + ["grid__region_id"]
+        existing = {
+            values[1]: values
+            for values in Volunteer.objects.filter(
+                id_number_hash__in=[row.data["id_hash"] for row in rows]
+            ).values_list(*fields)
+        }
+        teams_of, skills_of = self._memberships([values[0] for values in existing.values()])
+        id_header = self.header("id_number")
+        for row in rows:
+            data = row.data
+            values = existing.get(data["id_hash"])
+            if values is None:
+                row.outcome = NEW
+                continue
+            row.pk = values[0]
+            if not scope.allows(values[-1]):
+                row.refuse(
+                    id_header,
+                    "该身份证号的志愿者已登记在您管辖范围以外的网格，不能修改，请联系其所在乡镇（街道）",
+                )
+                continue
+            before = dict(zip(fields, values, strict=True))
+            changes = []
+            model_changes = {}
+            for field_name, key, label in COMPARED:
+                if key not in data:
+                    continue
+                new_value = data[key]
+                if field_name in ("phone", "notes", "name"):
+                    new_value = new_value or ""
+                if before[field_name] != new_value:
+                    changes.append(label)
+                    model_changes[field_name] = new_value
+            if "teams" in data and set(data["teams"]) != teams_of.get(row.pk, set()):
+                changes.append("服务队伍")
+                model_changes["teams"] = data["teams"]
+            if "skills" in data and set(data["skills"]) != skills_of.get(row.pk, set()):
+                changes.append("专业特长")
+                model_changes["skills"] = data["skills"]
+            if changes:
+                row.outcome = UPDATE
+                row.changes = tuple(changes)
+                row.before = model_changes
+            else:
+                row.outcome = UNCHANGED
+
+    def _memberships(self, volunteer_ids):
+        teams_of, skills_of = {}, {}
+        through = Volunteer.teams.through
+        for chunk in in_chunks(volunteer_ids):
+            for volunteer_id, name in through.objects.filter(volunteer_id__in=chunk).values_list(
+                "volunteer_id", "volunteerteam__name"
+            ):
+                teams_of.setdefault(volunteer_id, set()).add(name)
+            for volunteer_id, name in VolunteerSkill.objects.filter(
+                content_object_id__in=chunk
+            ).values_list("content_object_id", "tag__name"):
+                skills_of.setdefault(volunteer_id, set()).add(name)
+        return teams_of, skills_of
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write(self, new_rows, update_rows, result):
+        self._create_teams()
+        tag_ids = self._tag_ids(
+            {name for row in new_rows + update_rows for name in row.data.get("skills", ())}
+        )
+        done = 0
+        total = len(new_rows) + len(update_rows)
+        for chunk in chunked(new_rows):
+            self._insert(chunk, tag_ids)
+            done += len(chunk)
+            self.progress("写入数据库", done, total)
+        for chunk in chunked(update_rows):
+            self._update(chunk, tag_ids)
+            done += len(chunk)
+            self.progress("写入数据库", done, total)
+
+    def _create_teams(self):
+        for name, town_id in sorted(self.new_team_towns.items()):
+            if town_id is None:
+                continue
+            team = VolunteerTeam.objects.create(name=name, region_id=town_id)
+            self.team_ids[name] = team.id
+
+    def _tag_ids(self, names):
+        ids = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+        for name in sorted(names - set(ids)):
+            ids[name] = Tag.objects.create(name=name).id  # save() makes a unique slug
+        return ids
+
+    def _insert(self, rows, tag_ids):
+        volunteers = []
+        for row in rows:
+            data = row.data
+            number = data["id_number"]
+            volunteers.append(
+                Volunteer(
+                    name=data["name"],
+                    gender=data["gender"],
+                    id_number_encrypted=encrypt_id_number(number),
+                    id_number_hash=data["id_hash"],
+                    id_number_masked=mask_id_number(number),
+                    phone=data.get("phone", ""),
+                    birth_date=data["birth_date"],
+                    political_status=data.get("political_status", Volunteer.PoliticalStatus.MASSES),
+                    grid_id=data["grid_id"],
+                    registration_date=data.get("registration_date"),
+                    notes=data.get("notes", ""),
+                )
+            )
+        Volunteer.objects.bulk_create(volunteers)
+        team_links, skill_links, records = [], [], []
+        today = timezone.localdate()
+        for row, volunteer in zip(rows, volunteers, strict=True):
+            row.pk = volunteer.pk
+            data = row.data
+            for name in data.get("teams", ()):
+                team_links.append((volunteer.pk, self.team_ids[name]))
+            for name in data.get("skills", ()):
+                skill_links.append((volunteer.pk, tag_ids[name]))
+            hours = data.get("hours")
+            if hours:
+                records.append(
+                    (
+                        volunteer.pk,
+                        data.get("registration_date") or today,
+                        hours,
+                        CARRY_FORWARD_ACTIVITY,
+                        CARRY_FORWARD_VERIFIER,
+                    )
+                )
+        insert_rows(Volunteer.teams.through, ("volunteer", "volunteerteam"), team_links)
+        insert_rows(VolunteerSkill, ("content_object", "tag"), skill_links)
+        insert_rows(ServiceRecord, ("volunteer", "date", "hours", "activity", "verifier"), records)
+
+    def _update(self, rows, tag_ids):
+        groups = {}
+        team_rows, skill_rows = [], []
+        for row in rows:
+            changes = dict(row.before)
+            if "teams" in changes:
+                team_rows.append(row)
+                changes.pop("teams")
+            if "skills" in changes:
+                skill_rows.append(row)
+                changes.pop("skills")
+            if changes:
+                groups.setdefault(tuple(sorted(changes)), []).append(
+                    Volunteer(pk=row.pk, **changes)
+                )
+        for fields, objects in groups.items():
+            Volunteer.objects.bulk_update(objects, fields)
+        through = Volunteer.teams.through
+        if team_rows:
+            through.objects.filter(volunteer_id__in=[row.pk for row in team_rows]).delete()
+            insert_rows(
+                through,
+                ("volunteer", "volunteerteam"),
+                [(row.pk, self.team_ids[name]) for row in team_rows for name in row.data["teams"]],
+            )
+        if skill_rows:
+            VolunteerSkill.objects.filter(
+                content_object_id__in=[row.pk for row in skill_rows]
+            ).delete()
+            insert_rows(
+                VolunteerSkill,
+                ("content_object", "tag"),
+                [(row.pk, tag_ids[name]) for row in skill_rows for name in row.data["skills"]],
+            )

@@ -1,0 +1,231 @@
+"""django-import-export resources: the columns of each register's export, with Chinese headers.
+
+The export headers are the importer's canonical headers, so an exported file
+can be edited and imported back (volunteers only when the exporting user may
+see full ID numbers — masked numbers cannot be imported). Values are
+dehydrated the way people type them: choices by their Chinese names, lists
+joined with 、, datetimes in local time.
+
+Import does not go through these resources (see ``imports.importers.base`` for
+why); ``bench/bench_import.py`` uses import-export's stock row-by-row import
+as the baseline it measures against.
+"""
+
+from django.db.models import Prefetch, Sum
+from django.utils import timezone
+from import_export import fields, resources
+
+from portal.cases.models import Case
+from portal.snippets.models import Grid, GridStaff, Volunteer
+from portal.snippets.pii import decrypt_id_number
+
+LIST_SEPARATOR = "、"
+
+
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+class GridResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name="网格编码")
+    name = fields.Field(attribute="name", column_name="网格名称")
+    town = fields.Field(column_name="所属乡镇（街道）")
+    village = fields.Field(column_name="所属村（社区）")
+    grid_type = fields.Field(column_name="网格类型")
+    households = fields.Field(attribute="households", column_name="户数")
+    population = fields.Field(attribute="population", column_name="人口数")
+    leader = fields.Field(column_name="网格长")
+    leader_phone = fields.Field(column_name="网格长电话")
+    workers = fields.Field(column_name="专职网格员")
+    notes = fields.Field(attribute="notes", column_name="备注")
+
+    class Meta:
+        model = Grid
+        fields = (
+            "code",
+            "name",
+            "town",
+            "village",
+            "grid_type",
+            "households",
+            "population",
+            "leader",
+            "leader_phone",
+            "workers",
+            "notes",
+        )
+        export_order = fields
+
+    @staticmethod
+    def queryset():
+        return Grid.objects.select_related("region__parent").prefetch_related(
+            Prefetch("staff", queryset=GridStaff.objects.order_by("name"))
+        )
+
+    def dehydrate_town(self, grid):
+        return grid.region.parent.name if grid.region.parent_id else ""
+
+    def dehydrate_village(self, grid):
+        return grid.region.name
+
+    def dehydrate_grid_type(self, grid):
+        return grid.get_grid_type_display()
+
+    def _staff(self, grid, role):
+        return [person for person in grid.staff.all() if person.role == role]
+
+    def dehydrate_leader(self, grid):
+        return LIST_SEPARATOR.join(p.name for p in self._staff(grid, GridStaff.Role.LEADER))
+
+    def dehydrate_leader_phone(self, grid):
+        leaders = self._staff(grid, GridStaff.Role.LEADER)
+        return leaders[0].work_phone if leaders else ""
+
+    def dehydrate_workers(self, grid):
+        return LIST_SEPARATOR.join(p.name for p in self._staff(grid, GridStaff.Role.FULL_TIME))
+
+
+class VolunteerResource(resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="姓名")
+    gender = fields.Field(column_name="性别")
+    id_number = fields.Field(column_name="身份证号")
+    phone = fields.Field(attribute="phone", column_name="手机号码")
+    birth_date = fields.Field(attribute="birth_date", column_name="出生日期")
+    political_status = fields.Field(column_name="政治面貌")
+    grid = fields.Field(column_name="所属网格")
+    teams = fields.Field(column_name="服务队伍")
+    skills = fields.Field(column_name="专业特长")
+    registration_date = fields.Field(attribute="registration_date", column_name="注册日期")
+    hours = fields.Field(column_name="累计服务时长（小时）")
+    notes = fields.Field(attribute="notes", column_name="备注")
+
+    class Meta:
+        model = Volunteer
+        fields = (
+            "name",
+            "gender",
+            "id_number",
+            "phone",
+            "birth_date",
+            "political_status",
+            "grid",
+            "teams",
+            "skills",
+            "registration_date",
+            "hours",
+            "notes",
+        )
+        export_order = fields
+
+    def __init__(self, *, full_id_numbers=False, **kwargs):
+        super().__init__(**kwargs)
+        self.full_id_numbers = full_id_numbers
+
+    @staticmethod
+    def queryset():
+        return (
+            Volunteer.objects.select_related("grid")
+            .prefetch_related("teams", "tagged_skills__tag")
+            .annotate(total_hours=Sum("service_records__hours"))
+            .order_by("id")
+        )
+
+    def dehydrate_gender(self, volunteer):
+        return volunteer.get_gender_display()
+
+    def dehydrate_id_number(self, volunteer):
+        if self.full_id_numbers:
+            return decrypt_id_number(volunteer.id_number_encrypted)
+        return volunteer.id_number_masked
+
+    def dehydrate_political_status(self, volunteer):
+        return volunteer.get_political_status_display()
+
+    def dehydrate_grid(self, volunteer):
+        return volunteer.grid.code
+
+    def dehydrate_teams(self, volunteer):
+        return LIST_SEPARATOR.join(sorted(team.name for team in volunteer.teams.all()))
+
+    def dehydrate_skills(self, volunteer):
+        return LIST_SEPARATOR.join(sorted(item.tag.name for item in volunteer.tagged_skills.all()))
+
+    def dehydrate_hours(self, volunteer):
+        total = getattr(volunteer, "total_hours", None)
+        return float(total) if total is not None else 0
+
+
+class CaseResource(resources.ModelResource):
+    number = fields.Field(attribute="number", column_name="案件编号")
+    title = fields.Field(attribute="title", column_name="标题")
+    description = fields.Field(attribute="description", column_name="事件描述")
+    category = fields.Field(column_name="事件类别")
+    source = fields.Field(column_name="事件来源")
+    grid = fields.Field(column_name="所属网格")
+    place = fields.Field(attribute="place", column_name="发生地点")
+    reported_at = fields.Field(column_name="上报时间")
+    status = fields.Field(column_name="当前状态")
+    closed_at = fields.Field(column_name="办结时间")
+    resolution = fields.Field(attribute="resolution", column_name="处置结果")
+    satisfaction = fields.Field(column_name="满意度")
+    is_public = fields.Field(column_name="是否公开")
+    public_summary = fields.Field(attribute="public_summary", column_name="公开摘要")
+    reporter_name = fields.Field(attribute="reporter_name", column_name="反映人")
+    reporter_phone = fields.Field(attribute="reporter_phone", column_name="反映人电话")
+    handler_unit = fields.Field(attribute="handler_unit", column_name="处置单位")
+    deadline = fields.Field(column_name="办理期限")
+
+    class Meta:
+        model = Case
+        fields = (
+            "number",
+            "title",
+            "description",
+            "category",
+            "source",
+            "grid",
+            "place",
+            "reported_at",
+            "status",
+            "closed_at",
+            "resolution",
+            "satisfaction",
+            "is_public",
+            "public_summary",
+            "reporter_name",
+            "reporter_phone",
+            "handler_unit",
+            "deadline",
+        )
+        export_order = fields
+
+    @staticmethod
+    def queryset():
+        return Case.objects.select_related("category", "grid").order_by("number")
+
+    def dehydrate_category(self, case):
+        return case.category.name
+
+    def dehydrate_source(self, case):
+        return case.get_source_display()
+
+    def dehydrate_grid(self, case):
+        return case.grid.code
+
+    def dehydrate_reported_at(self, case):
+        return _local(case.reported_at)
+
+    def dehydrate_status(self, case):
+        return case.get_status_display()
+
+    def dehydrate_closed_at(self, case):
+        return _local(case.closed_at)
+
+    def dehydrate_satisfaction(self, case):
+        return case.get_satisfaction_display() if case.satisfaction else ""
+
+    def dehydrate_is_public(self, case):
+        return "是" if case.is_public else "否"
+
+    def dehydrate_deadline(self, case):
+        return _local(case.deadline)

@@ -1,0 +1,18 @@
+"""Admin wiring: Wagtail's own API token management pages.
+
+Wagtail 8 registers its token views only when its API v3 app is installed; the
+portal serves its JSON through DRF instead of API v3, so the viewset is
+registered here (once) to give staff the create / show-once / revoke pages.
+"""
+
+from django.apps import apps
+from wagtail import hooks
+
+
+@hooks.register("register_admin_viewset")
+def register_api_token_viewset():
+    if apps.is_installed("wagtail.api.v3"):
+        return []  # Wagtail registers it itself
+    from wagtail.users.views.api_tokens import APITokenViewSet
+
+    return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")

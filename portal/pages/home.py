@@ -1,0 +1,85 @@
+"""What the town's home page shows: pinned and latest notices, latest disclosures per village.
+
+Each section is one query (the per-village section uses a window function so
+four villages or forty cost the same), keeping the home page cheap on a
+village-office PC serving a whole community.
+"""
+
+from itertools import groupby
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from portal.pages.models import (
+    DisclosurePage,
+    NoticeIndexPage,
+    PolicyIndexPage,
+)
+from portal.pages.notices import latest_notices, pinned_notices
+from portal.pages.policies import published_policies
+
+# Shown when the editors have not configured quick links yet.
+DEFAULT_QUICK_LINKS = [
+    {"title": "通知公告", "url": "/notices/", "description": "街道和村（社区）的最新通知"},
+    {"title": "村务公开", "url": "/disclosures/", "description": "党务、村务、财务公开"},
+    {"title": "政策文件", "url": "/policies/", "description": "惠民政策及解读"},
+    {"title": "找网格员", "url": "/grids/", "description": "查询所在网格和网格员电话"},
+    {"title": "案件查询", "url": "/cases/search/", "description": "诉求办理进度和结果"},
+    {"title": "站内搜索", "url": "/search/", "description": "搜索全站内容"},
+]
+
+
+def latest_disclosures_by_region(home, per_region=3):
+    """``[(region, [disclosure, …]), …]`` — the newest few live disclosures of each region.
+
+    Regions come in the tree's own order (town before villages, then sort order).
+    """
+    ranked = (
+        DisclosurePage.objects.live()
+        .public()
+        .descendant_of(home)
+        .filter(region__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("region_id")],
+                order_by=[F("first_published_at").desc(nulls_last=True), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=per_region)
+        .select_related("region")
+        .defer_streamfields()
+        .order_by("region__level", "region__sort_order", "region__name", "region_id", "rank")
+    )
+    return [(region, list(items)) for region, items in groupby(ranked, key=lambda d: d.region)]
+
+
+def quick_links(home):
+    """The editors' quick links, or the defaults when none are configured."""
+    links = []
+    for block in home.quick_links:
+        value = block.value
+        page = value.get("page")
+        url = page.url if page is not None and page.live else value.get("url")
+        if url:
+            links.append(
+                {"title": value["title"], "url": url, "description": value.get("description")}
+            )
+    return links or DEFAULT_QUICK_LINKS
+
+
+def home_sections(home, day=None):
+    """Everything the home template shows, as plain lists (no lazy queries in the template)."""
+    day = day or timezone.localdate()
+    return {
+        "pinned_notices": pinned_notices(home, day),
+        "latest_notices": latest_notices(home, day),
+        "latest_policies": list(
+            published_policies(home).defer_streamfields().order_by("-issue_date", "-id")[:5]
+        ),
+        "disclosures_by_region": latest_disclosures_by_region(home),
+        "notice_index": NoticeIndexPage.objects.child_of(home).live().first(),
+        "policy_index": PolicyIndexPage.objects.child_of(home).live().first(),
+        "quick_links": quick_links(home),
+    }

@@ -1,0 +1,1 @@
+"""Site hardening: security headers (CSP), rate limits, login lockout, upload checks."""

@@ -1,0 +1,142 @@
+"""Volunteer rules: computed totals, the points ledger, and the ID number.
+
+Totals are never typed: hours come from service records and the points balance
+from the ledger. The ID number goes through ``assign_id_number`` so that every
+caller (admin form, importer, API, demo loader) validates, derives and seals it
+the same way.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from . import pii
+from .models import PointsEntry, ServiceRecord, Volunteer
+
+ZERO_HOURS = Decimal("0.0")
+
+
+def total_hours(volunteer):
+    """Sum of the volunteer's service hours (Decimal, 0 when there are none)."""
+    total = ServiceRecord.objects.filter(volunteer=volunteer).aggregate(t=Sum("hours"))["t"]
+    return total if total is not None else ZERO_HOURS
+
+
+def _points_sum(volunteer, kind, replacing=None):
+    entries = PointsEntry.objects.filter(volunteer=volunteer, kind=kind)
+    if replacing is not None:
+        entries = entries.exclude(pk=replacing)
+    return entries.aggregate(t=Sum("points"))["t"] or 0
+
+
+def points_balance(volunteer, replacing=None):
+    """Earned minus redeemed points; ``replacing`` leaves one entry out (it is being edited)."""
+    return _points_sum(volunteer, PointsEntry.Kind.EARNED, replacing) - _points_sum(
+        volunteer, PointsEntry.Kind.REDEEMED, replacing
+    )
+
+
+def redeem_problem(volunteer, points, replacing=None):
+    """Chinese refusal when redeeming ``points`` would overdraw the balance, else None."""
+    balance = points_balance(volunteer, replacing=replacing)
+    if points > balance:
+        return f"积分余额不足：当前余额 {balance} 分，不能兑换 {points} 分"
+    return None
+
+
+def _subquery_sum(model, field, output, **filters):
+    rows = (
+        model.objects.filter(volunteer=OuterRef("pk"), **filters)
+        .order_by()
+        .values("volunteer")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=output), Value(0), output_field=output)
+
+
+def annotate_totals(queryset):
+    """Add ``hours_total``, ``points_earned``, ``points_redeemed`` and ``points_total``.
+
+    Correlated subqueries rather than joins, so that a list of volunteers costs
+    one query however many records each has, and the sums do not multiply.
+    """
+    hours = DecimalField(max_digits=9, decimal_places=1)
+    integer = IntegerField()
+    queryset = queryset.annotate(
+        hours_total=_subquery_sum(ServiceRecord, "hours", hours),
+        points_earned=_subquery_sum(PointsEntry, "points", integer, kind=PointsEntry.Kind.EARNED),
+        points_redeemed=_subquery_sum(
+            PointsEntry, "points", integer, kind=PointsEntry.Kind.REDEEMED
+        ),
+    )
+    return queryset.annotate(
+        points_total=Coalesce("points_earned", 0) - Coalesce("points_redeemed", 0)
+    )
+
+
+# --- ID numbers -------------------------------------------------------------------
+
+
+def id_number_taken(number, exclude_pk=None):
+    """True if another volunteer is registered with this ID number (found by its keyed hash)."""
+    others = Volunteer.objects.filter(id_number_hash=pii.hash_id_number(number))
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
+
+
+def id_number_errors(volunteer, raw_number):
+    """Field errors for giving ``volunteer`` this ID number, as ``{field: message}``.
+
+    Checks the number itself, that no other volunteer holds it (naming only the
+    masked number, never the other person), and that a gender or birth date typed
+    alongside agrees with what the number encodes.
+    """
+    problem = pii.id_number_problem(raw_number)
+    if problem:
+        return {"id_number": problem}
+    number = pii.normalise_id_number(raw_number)
+    if id_number_taken(number, exclude_pk=volunteer.pk):
+        return {
+            "id_number": f"该身份证号（{pii.mask_id_number(number)}）已登记为志愿者，不能重复登记"
+        }
+    errors = {}
+    gender = pii.gender_from_id(number)
+    if volunteer.gender and volunteer.gender != gender:
+        errors["gender"] = f"性别与身份证号不符：身份证号显示为{Volunteer.Gender(gender).label}"
+    born = pii.birth_date_from_id(number)
+    if volunteer.birth_date and volunteer.birth_date != born:
+        errors["birth_date"] = f"出生日期与身份证号不符：身份证号显示为{born:%Y-%m-%d}"
+    return errors
+
+
+def assign_id_number(volunteer, raw_number):
+    """Validate, derive gender/birth date if blank, and store the sealed ID columns.
+
+    Raises ``ValidationError`` (with field keys) and changes nothing on bad input.
+    Does not save: the caller saves with the rest of the record.
+    """
+    errors = id_number_errors(volunteer, raw_number)
+    if errors:
+        raise ValidationError(errors)
+    return seal_id_number(volunteer, raw_number)
+
+
+def seal_id_number(volunteer, raw_number):
+    """Store an already validated ID number sealed; fill gender/birth date if blank."""
+    number = pii.normalise_id_number(raw_number)
+    for field, value in pii.sealed_id_fields(number).items():
+        setattr(volunteer, field, value)
+    if not volunteer.gender:
+        volunteer.gender = pii.gender_from_id(number)
+    if not volunteer.birth_date:
+        volunteer.birth_date = pii.birth_date_from_id(number)
+    return volunteer
+
+
+def full_id_number(volunteer):
+    """Decrypt the stored ID number. Callers must check permission and log the view."""
+    return pii.decrypt_id_number(volunteer.id_number_encrypted)

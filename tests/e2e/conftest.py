@@ -1,0 +1,265 @@
+"""End-to-end fixtures: Playwright driving Debian's Chromium against a live server.
+
+Never downloads a browser: it launches /usr/bin/chromium (or $CHROMIUM_PATH) and
+skips with a clear message when none is installed. A failing test leaves a
+full-page screenshot of every page it opened in tests/e2e/screenshots/.
+
+The demo site (``load_demo_data``) takes tens of seconds to build, so it is built
+ONCE per session by ``demo_site`` instead of once per test: the e2e tests do not
+use pytest-django's ``live_server`` (which would flush the database after every
+test) but a server of their own over the same test database. The scenarios are
+written so they do not depend on each other (each works on its own village or
+its own new records). When the session ends the database is flushed and put
+back exactly as it was before the demo was loaded, so a reused test database
+(``--reuse-db``) stays clean for the other suites.
+"""
+
+import io
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .helpers import MOBILE
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "E2e-口令-2026"
+TIMEOUT_MS = 30_000  # generous: the machine running the suite may be busy
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by
+# the tests themselves (fixtures, expected values) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"未找到 Chromium（{CHROMIUM}），跳过浏览器端到端测试；"
+            "安装方法：apt-get install -y chromium"
+        )
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+# --- the demo site, built once --------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    username: str
+    password: str
+    display_name: str
+
+
+@dataclass
+class DemoSite:
+    url: str
+    accounts: dict = field(default_factory=dict)
+
+
+def _ensure_wagtail_root():
+    """Wagtail's root page comes from a migration; a flushed database has lost it."""
+    from django.conf import settings
+    from django.utils.translation import get_supported_language_variant
+    from wagtail.models import Locale, Page
+
+    if Page.get_first_root_node() is not None:
+        return
+    Locale.objects.get_or_create(
+        language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
+    )
+    Page.add_root(instance=Page(title="Root", slug="root", live=True))
+
+
+def _make_accounts():
+    """Staff with known passwords; the demo's own staff have unusable passwords."""
+    from django.contrib.auth.models import Group, User
+
+    from portal.groups import EDITOR, SUPERVISION_COMMITTEE, TOWN_ADMIN
+    from portal.pages.permissions import committee_group_for
+    from portal.snippets import demo_regions
+    from portal.snippets.models import StaffRegion
+
+    town = demo_regions.demo_town()
+    villages = {v.name: v for v in demo_regions.demo_villages()}
+    nanping = villages["南坪村"]
+
+    def make(username, family, given, groups, region):
+        user = User.objects.create_user(
+            username, password=PASSWORD, last_name=family, first_name=given
+        )
+        user.groups.add(*groups)
+        StaffRegion.objects.create(user=user, region=region)
+        return Account(username, PASSWORD, f"{family}{given}")
+
+    return {
+        # 宣传编辑: page permissions under the home page come from the demo loader
+        "editor": make("e2e_editor", "林", "小雨", [Group.objects.get(name=EDITOR)], town),
+        # a member of 南坪村's supervision committee (role group + the village's group)
+        "committee": make(
+            "e2e_committee",
+            "孙",
+            "建华",
+            [Group.objects.get(name=SUPERVISION_COMMITTEE), committee_group_for(nanping)],
+            nanping,
+        ),
+        "town_admin": make(
+            "e2e_town_admin", "钱", "志刚", [Group.objects.get(name=TOWN_ADMIN)], town
+        ),
+    }
+
+
+def _suite_creates_database(items):
+    """Whether pytest-django sets up the test database in this run.
+
+    It does so only when a collected test asks for the database (a django_db
+    marker or the db/transactional_db/live_server fixtures: the same rule as
+    pytest-django's own). The e2e tests deliberately do neither (see the module
+    docstring), so when they run alone they set the test database up themselves.
+    """
+    wanted = {"db", "transactional_db", "live_server"}
+    return any(
+        item.get_closest_marker("django_db") or wanted & set(item.fixturenames) for item in items
+    )
+
+
+def _assert_test_database(connection):
+    """Refuse to build the demo anywhere but in a test database."""
+    name = str(connection.settings_dict["NAME"])
+    if not ("memory" in name or Path(name).name.startswith("test")):
+        raise RuntimeError(f"端到端测试拒绝写入非测试数据库：{name}")
+
+
+@pytest.fixture(scope="session")
+def e2e_database(request, django_db_setup, django_db_blocker):
+    if _suite_creates_database(request.session.items):
+        yield
+        return
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = request.config.getvalue("reuse_db") and not request.config.getvalue("create_db")
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=keepdb)
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def demo_site(browser, e2e_database, django_db_blocker, tmp_path_factory):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    files = tmp_path_factory.mktemp("e2e-files")
+    overrides = override_settings(
+        MEDIA_ROOT=files / "media", IMPORT_PRIVATE_ROOT=files / "private-imports"
+    )
+    overrides.enable()
+    with django_db_blocker.unblock():
+        _assert_test_database(connection)
+        before = connection.creation.serialize_db_to_string()
+        _ensure_wagtail_root()
+        call_command("load_demo_data", stdout=io.StringIO())
+        accounts = _make_accounts()
+    server = LiveServer("127.0.0.1")
+    try:
+        yield DemoSite(url=server.url, accounts=accounts)
+    finally:
+        server.stop()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(before)
+            ContentType.objects.clear_cache()
+        overrides.disable()
+
+
+@pytest.fixture
+def site(demo_site, django_db_blocker):
+    """The demo site, with database access for the test's own look-ups."""
+    with django_db_blocker.unblock():
+        yield demo_site
+
+
+@pytest.fixture(autouse=True)
+def _media_root():
+    """Overrides the suite-wide per-test MEDIA_ROOT: the demo's files live for the session."""
+
+
+# --- browser pages ----------------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def open_page(browser, request):
+    """``open_page(viewport=MOBILE)``: a fresh browser context (own cookies) and its page.
+
+    Each call is a different person at a different device; every page opened
+    is photographed if the test fails.
+    """
+    contexts = []
+
+    def open_(viewport=MOBILE, base_url=None):
+        if base_url is None and "site" in request.fixturenames:
+            base_url = request.getfixturevalue("site").url
+        context = browser.new_context(locale="zh-CN", viewport=viewport, base_url=base_url)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS * 2)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    failed = getattr(request.node, "rep_call", None)
+    for number, context in enumerate(contexts, start=1):
+        if failed is not None and failed.failed:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            for page in context.pages:
+                target = SCREENSHOTS / f"{request.node.name}-{number}.png"
+                try:
+                    page.screenshot(path=str(target), full_page=True)
+                    print(f"截图已保存：{target}")
+                except Exception as exc:  # a crashed page must not hide the real failure
+                    print(f"截图失败（{target}）：{exc}")
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    """One phone-sized page (the resident's view)."""
+    return open_page(MOBILE)

@@ -1,0 +1,92 @@
+"""Page-tree fixtures: a site whose root is the town's HomePage with its sections.
+
+Dates in view tests are relative to the real ``timezone.localdate()`` (what the
+views use); unit tests of the listing functions pass an explicit day instead.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Site
+
+from portal.pages.models import HomePage, NoticeIndexPage, NoticePage, PolicyIndexPage, PolicyPage
+
+
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def home(db):
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="青石街道基层治理门户", slug="qingshi"))
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.site_name = "青石街道基层治理门户"
+    site.save()
+    return home
+
+
+@pytest.fixture
+def notice_index(home):
+    return home.add_child(instance=NoticeIndexPage(title="通知公告", slug="notices"))
+
+
+@pytest.fixture
+def policy_index(home):
+    return home.add_child(instance=PolicyIndexPage(title="政策文件", slug="policies"))
+
+
+@pytest.fixture
+def make_notice(notice_index, today):
+    counter = iter(range(1, 1_000_000))
+
+    def make(parent=None, **fields):
+        n = next(counter)
+        fields.setdefault("title", f"关于做好第{n}项工作的通知")
+        fields.setdefault("slug", f"notice-{n}")
+        fields.setdefault("issuing_unit", "青石街道办事处")
+        fields.setdefault("date", today)
+        return (parent or notice_index).add_child(instance=NoticePage(**fields))
+
+    return make
+
+
+@pytest.fixture
+def make_policy(policy_index):
+    counter = iter(range(1, 1_000_000))
+
+    def make(parent=None, topics=(), **fields):
+        n = next(counter)
+        fields.setdefault("title", f"政策文件{n}")
+        fields.setdefault("slug", f"policy-{n}")
+        fields.setdefault("issuer", "清河县人民政府办公室")
+        fields.setdefault("level", PolicyPage.Level.COUNTY)
+        fields.setdefault("issue_date", datetime.date(2025, 3, 1))
+        policy = PolicyPage(**fields)
+        if topics:
+            policy.topics.add(*topics)
+        return (parent or policy_index).add_child(instance=policy)
+
+    return make
+
+
+@pytest.fixture
+def make_document(settings):
+    """A real Wagtail document whose file is written to the test MEDIA_ROOT."""
+
+    def make(title="报名表", name="form.csv", content=b"a,b\n1,2\n"):
+        document = get_document_model()(title=title)
+        document.file.save(name, ContentFile(content), save=False)
+        document.save()
+        return document
+
+    return make
