@@ -23,6 +23,9 @@ run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data
 	$(MANAGE) ensure_admin
+	@# Background imports need a task worker; it stops with the server.
+	$(MANAGE) db_worker >var/db_worker.log 2>&1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 demo: $(STAMP)

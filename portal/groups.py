@@ -37,9 +37,13 @@ def _crud(app, models, actions=("add", "change", "delete", "view")):
 _GRID_APPROVER = ["snippets.publish_grid", "snippets.lock_grid", "snippets.unlock_grid"]
 
 
+# Admins script imports and read-outs with Wagtail's own API tokens.
+_API_TOKENS = _crud("wagtailcore", ["apitoken"])
+
 GROUP_PERMISSIONS = {
     COUNTY_ADMIN: [
         "wagtailadmin.access_admin",
+        *_API_TOKENS,
         *_crud("snippets", ["region", "staffregion", *_REGISTER_MODELS]),
         *_GRID_APPROVER,
         "snippets.view_certificateissue",
@@ -54,6 +58,7 @@ GROUP_PERMISSIONS = {
     ],
     TOWN_ADMIN: [
         "wagtailadmin.access_admin",
+        *_API_TOKENS,
         "snippets.view_region",
         *_crud("snippets", ["staffregion", *_REGISTER_MODELS]),
         *_GRID_APPROVER,

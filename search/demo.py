@@ -1,4 +1,8 @@
-"""Demo data for search: the starting synonyms and a fresh case index (idempotent)."""
+"""Demo data for search: the starting synonyms and fresh indexes (idempotent)."""
+
+import io
+
+from django.core.management import call_command
 
 from .backends.embedded import EmbeddedCaseBackend
 from .synonyms import ensure_starter_synonyms
@@ -7,4 +11,9 @@ from .synonyms import ensure_starter_synonyms
 def load(stdout):
     created = ensure_starter_synonyms()
     count = EmbeddedCaseBackend().rebuild(workers=1)
-    stdout.write(f"搜索：新增同义词 {created} 组，案件索引已重建（{count} 件）")
+    # Wagtail indexes pages through background tasks; without a task worker
+    # running, the demo pages would not be searchable yet. Index them now.
+    call_command("update_index", stdout=io.StringIO())
+    stdout.write(
+        f"搜索：新增同义词 {created} 组，案件索引已重建（{count} 件），页面与文档索引已更新"
+    )

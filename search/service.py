@@ -141,6 +141,7 @@ def _results(hits, parsed, audience):
         "description",
         "status",
         "reported_at",
+        "is_public",
         "category",
         "grid",
         "village",
@@ -153,7 +154,9 @@ def _results(hits, parsed, audience):
     results = []
     for hit in hits:
         case = by_id.get(hit.case_id)
-        if case is None:  # deleted since the index answered
+        if case is None or not _visible(case, audience):
+            # Deleted since the index answered, or changed behind the case
+            # services' back: the case table decides what is shown.
             continue
         summary = case.public_summary if audience.public_only else case.description
         title_html = hit.highlight.get("title") or hl.highlight(case.title, words)
@@ -175,6 +178,12 @@ def _results(hits, parsed, audience):
             }
         )
     return results
+
+
+def _visible(case, audience):
+    if audience.public_only and not case.is_public:
+        return False
+    return audience.region_ids is None or case.village_id in audience.region_ids
 
 
 def _facets(raw, params):

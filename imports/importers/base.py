@@ -331,26 +331,29 @@ def chunked(items, size=CHUNK):
 
 
 def insert_rows(model, field_names, rows):
-    """INSERT plain rows into a link table with one ``executemany`` per chunk.
+    """INSERT plain rows into a link table: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
 
     For narrow rows (a through table, a tag link, a service record) Django's
     ``bulk_create`` spends about ten times longer building model instances and
     SQL than the database spends inserting; these rows need no primary key back,
-    no signals and no defaults, so they go straight to the cursor, inside the
+    no signals and no defaults, so they go straight to the driver, inside the
     caller's transaction. Values are adapted by the backend's own field adapters.
     """
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
     adapters = [_adapter(field) for field in fields]
-    batch = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([adapt(v) for adapt, v in zip(adapters, row, strict=True)])
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        batch = []
         for row in rows:
-            batch.append([adapt(value) for adapt, value in zip(adapters, row, strict=True)])
+            batch.append([adapt(v) for adapt, v in zip(adapters, row, strict=True)])
             if len(batch) >= CHUNK * 5:
                 cursor.executemany(sql, batch)
                 batch = []

@@ -1,46 +1,65 @@
 """The embedded case index: the database's own full-text engine, no extra server.
 
-SQLite: an FTS5 virtual table ``portal_search_case_fts`` (rowid = case id) with
-one column per document part, ranked with ``bm25()``.
-PostgreSQL: a side table ``portal_search_caseindex`` (case_id, document
-tsvector with a GIN index), the parts weighted A–D, ranked with
-``ts_rank_cd``.
+SQLite: an FTS5 virtual table ``portal_search_case_fts`` (rowid = case id, one
+column per text part, ranked with ``bm25()``) and a narrow table
+``portal_search_casefilter`` of the filter values.
+PostgreSQL: one side table ``portal_search_caseindex`` with the filter values
+and two tsvectors (public parts / everything, weighted A–D) under GIN indexes,
+ranked with ``ts_rank_cd``.
 
-Both hold the segmented tokens from ``search.documents``. SQLite's tokeniser
-then only has to split on the spaces we put in; on PostgreSQL the tsvector and
+The texts are the segmented tokens from ``search.documents``. SQLite's
+tokeniser then only splits on the spaces we put in; on PostgreSQL tsvector and
 tsquery are written as literals, so its parser never re-splits our tokens and
-both sides compare exactly the same lexemes. Writes happen in the
-caller's transaction (``search.indexing``), so the index commits or rolls back
-with the case rows.
+both sides compare exactly the same lexemes. Writes happen in the caller's
+transaction (``search.indexing``), so the index commits or rolls back with the
+case rows.
 
-One search is one SQL statement: a CTE of the matching, filtered cases (id,
-score and the facet columns) feeds both the page of hits and a GROUP BY per
-facet, so the full-text match runs once however many facets are counted.
+One search is one SQL statement: a CTE of the matching, visible cases (id,
+score and the filter columns, read from the narrow index tables rather than the
+wide case table) feeds both the page of hits and a GROUP BY per facet, so the
+full-text match runs once however many facets are counted.
 """
 
-import datetime
-import zoneinfo
+import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from .. import documents
 from .base import FACETS, CaseHit, CaseSearchBackend, CaseSearchOutcome
 
 FTS_TABLE = "portal_search_case_fts"
+FILTER_TABLE = "portal_search_casefilter"
 PG_TABLE = "portal_search_caseindex"
-PG_INDEX = "portal_search_caseindex_document_gin"
 
 WRITE_CHUNK = 1000
 REBUILD_CHUNK = 2000
+# From this many ids on, ``index_cases`` segments in worker processes (imports).
+PARALLEL_THRESHOLD = 20_000
 
 # bm25() column weights in documents.COLUMNS order: title, summary, meta, body.
 BM25_WEIGHTS = (6.0, 3.0, 1.5, 1.0)
-# tsvector weights for the same columns; public searches only match A, B and C.
+# tsvector weights for the same columns.
 PG_WEIGHTS = ("A", "B", "C", "D")
+# ts_rank_cd weights are given for D, C, B, A; normalisation 1 divides by
+# 1 + log(document length), as BM25 discounts long documents.
+PG_RANK = "ts_rank_cd('{0.25, 0.4, 0.7, 1.0}', c.%s, q.query, 1)"
+
+# The filter columns every search selects into its CTE (and groups facets by).
+HIT_COLUMNS = "c.reported_at AS reported_at, " + ", ".join(
+    f"c.{column} AS {column}"
+    for column in ("category_id", "status", "village_id", "source", "year")
+)
+FACET_COLUMNS = {
+    "category": "category_id",
+    "status": "status",
+    "village": "village_id",
+    "source": "source",
+    "year": "year",
+}
 
 
 def source_labels():
@@ -49,10 +68,33 @@ def source_labels():
     return dict(Case.Source.choices)
 
 
-def case_table():
-    from portal.cases.models import Case
+def index_workers():
+    """Segmentation processes for big jobs (setting ``SEARCH_INDEX_WORKERS``)."""
+    default = min(4, os.cpu_count() or 1)
+    return max(1, int(getattr(settings, "SEARCH_INDEX_WORKERS", default)))
 
-    return connection.ops.quote_name(Case._meta.db_table)
+
+def segmented(batches, workers):
+    """Documents for each batch of case rows, in order.
+
+    Segmentation is the slow part. With ``workers > 1`` it runs in worker
+    processes started with ``spawn`` (so they inherit no database connection)
+    while this process reads the next batches and writes the finished ones;
+    the batches are read here, in the caller's thread and transaction.
+    """
+    labels, time_zone = source_labels(), settings.TIME_ZONE
+    if workers <= 1:
+        for rows in batches:
+            yield documents.documents_for_rows((rows, labels, time_zone))
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pending = deque()
+        for rows in batches:
+            pending.append(pool.submit(documents.documents_for_rows, (rows, labels, time_zone)))
+            if len(pending) >= workers * 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _chunks(items, size):
@@ -60,28 +102,37 @@ def _chunks(items, size):
         yield items[start : start + size]
 
 
+def _marks(count):
+    return ", ".join(["%s"] * count)
+
+
 class SQLiteDialect:
+    """An FTS5 table of the texts plus a narrow rowid table of the filter values."""
+
     vendor = "sqlite"
-    # CROSS JOIN fixes the join order in SQLite: the full-text matches drive and
-    # each is looked up in the case table by primary key. With a plain JOIN the
-    # planner prefers to walk every public case and probe the FTS table per row,
-    # a hundred times slower.
-    join = "CROSS JOIN"
 
     def create_sql(self):
         return [
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
             + ", ".join(documents.COLUMNS)
-            + ", tokenize = 'unicode61 remove_diacritics 0')"
+            + ", tokenize = 'unicode61 remove_diacritics 0')",
+            f"CREATE TABLE IF NOT EXISTS {FILTER_TABLE} ("
+            "case_id INTEGER PRIMARY KEY, is_public INTEGER NOT NULL, category_id INTEGER, "
+            "status TEXT, village_id INTEGER, grid_id INTEGER, source TEXT, year INTEGER, "
+            "reported_at TEXT)",
+            f"CREATE INDEX IF NOT EXISTS {FILTER_TABLE}_reported "
+            f"ON {FILTER_TABLE} (is_public, reported_at)",
         ]
 
     def drop_sql(self):
-        return [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
+        return [f"DROP TABLE IF EXISTS {FTS_TABLE}", f"DROP TABLE IF EXISTS {FILTER_TABLE}"]
 
     def delete(self, cursor, ids):
         for chunk in _chunks(list(ids), WRITE_CHUNK):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({_marks(len(chunk))})", chunk)
+            cursor.execute(
+                f"DELETE FROM {FILTER_TABLE} WHERE case_id IN ({_marks(len(chunk))})", chunk
+            )
 
     def write(self, cursor, docs, replace=True):
         if replace:
@@ -89,17 +140,26 @@ class SQLiteDialect:
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(documents.COLUMNS)}) "
             "VALUES (%s, %s, %s, %s, %s)",
-            docs,
+            [doc[:5] for doc in docs],
+        )
+        adapt = connection.ops.adapt_datetimefield_value
+        cursor.executemany(
+            f"INSERT INTO {FILTER_TABLE} (case_id, {', '.join(documents.FILTER_COLUMNS)}) "
+            f"VALUES ({_marks(1 + len(documents.FILTER_COLUMNS))})",
+            [(doc[0], *doc[5:-1], adapt(doc[-1])) for doc in docs],
         )
 
     def clear(self, cursor):
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        cursor.execute(f"DELETE FROM {FILTER_TABLE}")
 
     def finish_rebuild(self, cursor):
         # Merge the b-trees written chunk by chunk into one: faster queries.
         cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+        cursor.execute(f"ANALYZE {FILTER_TABLE}")
 
     def match(self, query, public_only, mode):
+        """``SELECT id, score`` of the cases matching ``query`` (score: higher is better)."""
         columns = documents.PUBLIC_COLUMNS if public_only else None
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         # bm25() is lower-is-better; negate it so every backend ranks by score DESC.
@@ -109,24 +169,42 @@ class SQLiteDialect:
         )
         return sql, [query.fts5(columns=columns, mode=mode)]
 
-    def year_expression(self, column):
-        # Datetimes are stored as UTC text. China has had no daylight saving
-        # since 1991, so a fixed offset gives the local year exactly (and is far
-        # cheaper than Django's per-row timezone function).
-        offset = timezone.now().astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).utcoffset()
-        minutes = int(offset.total_seconds() // 60)
-        return f"strftime('%%Y', {column}, '{minutes:+d} minutes')", []
+    def hits_sql(self, request, where, params):
+        """The CTE body: id, score and filter columns of every matching, visible case."""
+        if request.query.is_empty:
+            sql = f"SELECT c.case_id AS id, 0.0 AS score, {HIT_COLUMNS} FROM {FILTER_TABLE} c"
+            return f"{sql} WHERE {where}", params
+        match_sql, match_params = self.match(request.query, request.public_only, request.mode)
+        # CROSS JOIN fixes the join order in SQLite: the full-text matches drive and
+        # each is looked up by primary key. With a plain JOIN the planner prefers to
+        # walk every public case and probe the FTS table per row, far slower.
+        sql = (
+            f"SELECT m.id AS id, m.score AS score, {HIT_COLUMNS} FROM ({match_sql}) m "
+            f"CROSS JOIN {FILTER_TABLE} c ON c.case_id = m.id WHERE {where}"
+        )
+        return sql, match_params + params
 
 
 class PostgresDialect:
+    """One table: filter values plus two tsvectors, the public parts and everything.
+
+    Public searches use ``public_document`` (title, summary, meta), so the GIN
+    index answers them without re-checking weights; staff use ``document``.
+    """
+
     vendor = "postgresql"
-    join = "JOIN"
 
     def create_sql(self):
         return [
             f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
-            "case_id bigint PRIMARY KEY, document tsvector NOT NULL)",
-            f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {PG_TABLE} USING GIN (document)",
+            "case_id bigint PRIMARY KEY, is_public boolean NOT NULL, category_id bigint, "
+            "status varchar(12), village_id bigint, grid_id bigint, source varchar(20), "
+            "year integer, reported_at timestamptz, "
+            "public_document tsvector NOT NULL, document tsvector NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_public_gin "
+            f"ON {PG_TABLE} USING GIN (public_document)",
+            f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_document_gin ON {PG_TABLE} USING GIN (document)",
+            f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_reported ON {PG_TABLE} (is_public, reported_at)",
         ]
 
     def drop_sql(self):
@@ -137,46 +215,66 @@ class PostgresDialect:
         if ids:
             cursor.execute(f"DELETE FROM {PG_TABLE} WHERE case_id = ANY(%s)", [ids])
 
+    def _row(self, doc):
+        texts = doc[1:5]
+        return (
+            doc[0],
+            *doc[5:],
+            documents.tsvector_literal(texts[:3], PG_WEIGHTS[:3]),
+            documents.tsvector_literal(texts, PG_WEIGHTS),
+        )
+
+    COLUMNS = ("case_id", *documents.FILTER_COLUMNS, "public_document", "document")
+
     def write(self, cursor, docs, replace=True):
-        rows = [(doc[0], documents.tsvector_literal(doc[1:], PG_WEIGHTS)) for doc in docs]
+        rows = [self._row(doc) for doc in docs]
+        names = ", ".join(self.COLUMNS)
         if not replace:
             # A rebuild into an empty table: COPY is the fastest way in.
-            with cursor.cursor.copy(f"COPY {PG_TABLE} (case_id, document) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {PG_TABLE} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in self.COLUMNS[1:])
+        values = _marks(len(self.COLUMNS) - 2) + ", CAST(%s AS tsvector), CAST(%s AS tsvector)"
         cursor.executemany(
-            f"INSERT INTO {PG_TABLE} (case_id, document) VALUES (%s, CAST(%s AS tsvector)) "
-            "ON CONFLICT (case_id) DO UPDATE SET document = EXCLUDED.document",
+            f"INSERT INTO {PG_TABLE} ({names}) VALUES ({values}) "
+            f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
             rows,
         )
 
     def clear(self, cursor):
         cursor.execute(f"TRUNCATE {PG_TABLE}")
-        # Building the GIN index once at the end is much faster than updating it row by row.
-        cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+        # Building the GIN indexes once at the end is much faster than row by row.
+        cursor.execute(f"DROP INDEX IF EXISTS {PG_TABLE}_public_gin")
+        cursor.execute(f"DROP INDEX IF EXISTS {PG_TABLE}_document_gin")
 
     def finish_rebuild(self, cursor):
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {PG_TABLE} USING GIN (document)")
+        for statement in self.create_sql()[1:]:
+            cursor.execute(statement)
         cursor.execute(f"ANALYZE {PG_TABLE}")
 
     def match(self, query, public_only, mode):
-        weights = "".join(PG_WEIGHTS[:3]) if public_only else ""
-        # ts_rank_cd weights are given for D, C, B, A; normalisation 1 divides by
-        # 1 + log(document length), as BM25 discounts long documents.
+        """``SELECT id, score`` of the cases matching ``query`` (score: higher is better)."""
+        vector = "public_document" if public_only else "document"
         sql = (
-            "SELECT i.case_id AS id, "
-            "ts_rank_cd('{0.25, 0.4, 0.7, 1.0}', i.document, q.query, 1) AS score "
-            f"FROM {PG_TABLE} i, CAST(%s AS tsquery) AS q(query) "
-            "WHERE i.document @@ q.query"
+            f"SELECT c.case_id AS id, {PG_RANK % vector} AS score "
+            f"FROM {PG_TABLE} c, CAST(%s AS tsquery) AS q(query) WHERE c.{vector} @@ q.query"
         )
-        return sql, [query.tsquery(weights=weights, mode=mode)]
+        return sql, [query.tsquery(mode=mode)]
 
-    def year_expression(self, column):
-        return (
-            f"CAST(EXTRACT(YEAR FROM {column} AT TIME ZONE %s) AS INTEGER)",
-            [settings.TIME_ZONE],
+    def hits_sql(self, request, where, params):
+        """The CTE body: id, score and filter columns of every matching, visible case."""
+        if request.query.is_empty:
+            sql = f"SELECT c.case_id AS id, 0.0 AS score, {HIT_COLUMNS} FROM {PG_TABLE} c"
+            return f"{sql} WHERE {where}", params
+        vector = "public_document" if request.public_only else "document"
+        sql = (
+            f"SELECT c.case_id AS id, {PG_RANK % vector} AS score, {HIT_COLUMNS} "
+            f"FROM {PG_TABLE} c, CAST(%s AS tsquery) AS q(query) "
+            f"WHERE c.{vector} @@ q.query AND {where}"
         )
+        return sql, [request.query.tsquery(mode=request.mode), *params]
 
 
 def get_dialect():
@@ -189,41 +287,40 @@ def get_dialect():
     )
 
 
-def year_bounds(year):
-    """[1 January, next 1 January) of ``year`` in local time, as database values."""
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    start = datetime.datetime(year, 1, 1, tzinfo=tz)
-    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
-    adapt = connection.ops.adapt_datetimefield_value
-    return adapt(start), adapt(end)
-
-
 class EmbeddedCaseBackend(CaseSearchBackend):
     name = "embedded"
 
     # --- writing -------------------------------------------------------------
-    def index_cases(self, case_ids):
+    def index_cases(self, case_ids, workers=None):
+        """(Re)index these cases in the caller's transaction; ids no longer in the
+        case table are removed. Large lists (imports) are read a chunk at a time and,
+        above ``PARALLEL_THRESHOLD`` ids, segmented in worker processes."""
         from portal.cases.models import Case
 
         ids = sorted({int(i) for i in case_ids})
         if not ids:
             return
+        if workers is None:
+            workers = index_workers() if len(ids) >= PARALLEL_THRESHOLD else 1
         dialect = get_dialect()
-        labels = source_labels()
-        with connection.cursor() as cursor:
+
+        def batches():
             for chunk in _chunks(ids, WRITE_CHUNK):
-                rows = list(
+                yield list(
                     Case.objects.filter(id__in=chunk)
-                    .order_by()
+                    .order_by("id")
                     .values_list(*documents.CASE_ROW_FIELDS)
                 )
-                docs = [documents.document_for_row(row, labels) for row in rows]
-                found = {doc[0] for doc in docs}
-                missing = [i for i in chunk if i not in found]
-                if missing:
-                    dialect.delete(cursor, missing)
+
+        found = set()
+        with connection.cursor() as cursor:
+            for docs in segmented(batches(), workers):
+                found.update(doc[0] for doc in docs)
                 if docs:
                     dialect.write(cursor, docs)
+            missing = [i for i in ids if i not in found]
+            if missing:
+                dialect.delete(cursor, missing)
 
     def delete_cases(self, case_ids):
         ids = sorted({int(i) for i in case_ids})
@@ -235,14 +332,11 @@ class EmbeddedCaseBackend(CaseSearchBackend):
         """Empty the index and write every case, in one transaction.
 
         Readers keep seeing the old index until the commit (WAL on SQLite, MVCC
-        on PostgreSQL). Segmentation, the slow part, can run in worker
-        processes (``spawn``: no inherited database connections) while this
-        process reads the next chunk and writes the previous one.
+        on PostgreSQL).
         """
         from portal.cases.models import Case
 
         dialect = get_dialect()
-        labels = source_labels()
         total = Case.objects.count()
         done = 0
         if progress:
@@ -263,26 +357,11 @@ class EmbeddedCaseBackend(CaseSearchBackend):
 
         with transaction.atomic(), connection.cursor() as cursor:
             dialect.clear(cursor)
-
-            def write(docs):
-                nonlocal done
+            for docs in segmented(batches(), workers):
                 dialect.write(cursor, docs, replace=False)
                 done += len(docs)
                 if progress:
                     progress(done, total)
-
-            if workers <= 1:
-                for rows in batches():
-                    write(documents.documents_for_rows((rows, labels)))
-            else:
-                with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                    pending = []
-                    for rows in batches():
-                        pending.append(pool.submit(documents.documents_for_rows, (rows, labels)))
-                        if len(pending) >= workers * 2:
-                            write(pending.pop(0).result())
-                    for future in pending:
-                        write(future.result())
             dialect.finish_rebuild(cursor)
         return done
 
@@ -290,55 +369,24 @@ class EmbeddedCaseBackend(CaseSearchBackend):
     def search(self, request):
         if request.region_ids is not None and not request.region_ids:
             return CaseSearchOutcome(total=0, hits=[], facets={}, backend=self.name)
-        dialect = get_dialect()
-        table = case_table()
         where, params = self._filters(request)
-        facet_columns = {
-            "category": "category_id",
-            "status": "status",
-            "village": "village_id",
-            "source": "source",
-        }
-        columns = "c.id AS id, {score} AS score, c.reported_at AS reported_at, " + ", ".join(
-            f"c.{column} AS {column}" for column in facet_columns.values()
-        )
-        if request.query.is_empty:
-            source_sql = f"SELECT {columns.format(score='0.0')} FROM {table} c WHERE {where}"
-            source_params = params
-            order = "reported_at DESC, id DESC"
-        else:
-            match_sql, match_params = dialect.match(
-                request.query, request.public_only, request.mode
-            )
-            source_sql = (
-                f"SELECT {columns.format(score='m.score')} FROM ({match_sql}) m "
-                f"{dialect.join} {table} c ON c.id = m.id WHERE {where}"
-            )
-            source_params = match_params + params
-            order = "score DESC, id DESC"
-
+        source_sql, source_params = get_dialect().hits_sql(request, where, params)
+        order = "reported_at DESC, id DESC" if request.query.is_empty else "score DESC, id DESC"
         parts = [
             "SELECT 'hit' AS kind, CAST(id AS TEXT) AS value, score AS n, "
             f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos FROM "
             f"(SELECT id, score, reported_at FROM hits ORDER BY {order} LIMIT %s OFFSET %s) page",
             "SELECT 'total', NULL, COUNT(*), NULL FROM hits",
         ]
-        tail_params = [request.limit, request.offset]
         if request.with_facets:
-            for name, column in facet_columns.items():
-                parts.append(
-                    f"SELECT '{name}', CAST({column} AS TEXT), COUNT(*), NULL "
-                    f"FROM hits GROUP BY {column}"
-                )
-            year_sql, year_params = dialect.year_expression("reported_at")
-            parts.append(
-                f"SELECT 'year', CAST({year_sql} AS TEXT), COUNT(*), NULL FROM hits GROUP BY 2"
-            )
-            tail_params += year_params
+            parts += [
+                f"SELECT '{name}', CAST({column} AS TEXT), COUNT(*), NULL "
+                f"FROM hits GROUP BY {column}"
+                for name, column in FACET_COLUMNS.items()
+            ]
         sql = f"WITH hits AS MATERIALIZED ({source_sql}) " + " UNION ALL ".join(parts)
-
         with connection.cursor() as cursor:
-            cursor.execute(sql, source_params + tail_params)
+            cursor.execute(sql, [*source_params, request.limit, request.offset])
             rows = cursor.fetchall()
         return self._outcome(rows, request.with_facets)
 
@@ -350,7 +398,7 @@ class EmbeddedCaseBackend(CaseSearchBackend):
             params.append(True)
         if request.region_ids is not None:
             ids = sorted(request.region_ids)
-            clauses.append(f"c.village_id IN ({', '.join(['%s'] * len(ids))})")
+            clauses.append(f"c.village_id IN ({_marks(len(ids))})")
             params.extend(ids)
         filters = request.filters
         for column, value in (
@@ -359,14 +407,11 @@ class EmbeddedCaseBackend(CaseSearchBackend):
             ("grid_id", filters.grid_id),
             ("village_id", filters.village_id),
             ("source", filters.source),
+            ("year", filters.year),
         ):
             if value is not None:
                 clauses.append(f"c.{column} = %s")
                 params.append(value)
-        if filters.year is not None:
-            start, end = year_bounds(filters.year)
-            clauses.append("c.reported_at >= %s AND c.reported_at < %s")
-            params.extend([start, end])
         return " AND ".join(clauses), params
 
     def _outcome(self, rows, with_facets):

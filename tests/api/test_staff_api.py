@@ -154,3 +154,22 @@ def test_admin_creates_token_shown_once_and_revokes_it(client, staff):
     assert response.status_code == 302
     client.logout()
     assert call(client, "/api/staff/me/", plaintext)[0].status_code == 401
+
+
+def test_case_search_json_honours_token_scope(client, staff, cases, token_for):
+    """The search app's /api/cases/search/ authenticates tokens through the portal's
+    DRF default, so a script sees its user's scope and anonymous callers public cases."""
+    from search.indexing import cases_changed
+
+    cases_changed([c.pk for c in vars(cases).values()])
+
+    def numbers(token=None):
+        response, data = call(client, "/api/cases/search/?q=漏水&page_size=50", token)
+        assert response.status_code == 200, data
+        return {r["number"] for r in data["results"]}
+
+    assert cases.private.number not in numbers()
+    in_scope = numbers(token_for(staff.donghu))
+    assert cases.private.number in in_scope
+    assert cases.other_town.number not in in_scope
+    assert cases.other_town.number in numbers(token_for(staff.root))

@@ -5,13 +5,14 @@ skips with a clear message when none is installed. A failing test leaves a
 full-page screenshot of every page it opened in tests/e2e/screenshots/.
 
 The demo site (``load_demo_data``) takes tens of seconds to build, so it is built
-ONCE per session by ``demo_site`` instead of once per test: the e2e tests do not
+ONCE for this package by ``demo_site`` instead of once per test: the e2e tests do not
 use pytest-django's ``live_server`` (which would flush the database after every
 test) but a server of their own over the same test database. The scenarios are
 written so they do not depend on each other (each works on its own village or
-its own new records). When the session ends the database is flushed and put
-back exactly as it was before the demo was loaded, so a reused test database
-(``--reuse-db``) stays clean for the other suites.
+its own new records). After the last e2e test the database is flushed and put
+back exactly as it was before the demo was loaded (and the settings overridden
+for the server restored), so the tests that run later and a reused test database
+(``--reuse-db``) see nothing of it.
 """
 
 import io
@@ -41,18 +42,24 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
+    """The browser binary, or a clear skip (before anything slow is built)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"未找到 Chromium（{CHROMIUM}），跳过浏览器端到端测试；"
             "安装方法：apt-get install -y chromium"
         )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="package")
+def browser(chromium):
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=chromium,
             headless=True,
             args=[
                 "--no-sandbox",
@@ -75,7 +82,13 @@ def browser():
 class Account:
     username: str
     password: str
-    display_name: str
+    family_name: str
+    given_name: str
+
+    @property
+    def display_name(self):
+        """The name the public pages print (portal.pages.disclosure_approval.display_name)."""
+        return f"{self.family_name}{self.given_name}"
 
 
 @dataclass
@@ -84,18 +97,37 @@ class DemoSite:
     accounts: dict = field(default_factory=dict)
 
 
-def _ensure_wagtail_root():
-    """Wagtail's root page comes from a migration; a flushed database has lost it."""
+def _ensure_wagtail_roots():
+    """Put back the rows Wagtail's migrations create, if a flush has removed them.
+
+    A transactional test that ran before (pytest-django flushes after each one)
+    leaves the tables empty but for content types and permissions; the demo
+    loader needs the root page, the root collection and the default locale.
+    """
     from django.conf import settings
     from django.utils.translation import get_supported_language_variant
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
-    if Page.get_first_root_node() is not None:
-        return
     Locale.objects.get_or_create(
         language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
     )
-    Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
+def _reset_sequences(connection):
+    """After rows are restored with their own ids, move id sequences past them (as loaddata does)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), apps.get_models(include_auto_created=True)
+    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def _make_accounts():
@@ -117,7 +149,7 @@ def _make_accounts():
         )
         user.groups.add(*groups)
         StaffRegion.objects.create(user=user, region=region)
-        return Account(username, PASSWORD, f"{family}{given}")
+        return Account(username, PASSWORD, family, given)
 
     return {
         # 宣传编辑: page permissions under the home page come from the demo loader
@@ -173,8 +205,8 @@ def e2e_database(request, django_db_setup, django_db_blocker):
             teardown_databases(config, verbosity=0)
 
 
-@pytest.fixture(scope="session")
-def demo_site(browser, e2e_database, django_db_blocker, tmp_path_factory):
+@pytest.fixture(scope="package")
+def demo_site(chromium, e2e_database, django_db_blocker, tmp_path_factory):
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
@@ -189,26 +221,42 @@ def demo_site(browser, e2e_database, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         _assert_test_database(connection)
         before = connection.creation.serialize_db_to_string()
-        _ensure_wagtail_root()
+        _ensure_wagtail_roots()
         call_command("load_demo_data", stdout=io.StringIO())
         accounts = _make_accounts()
+    # The server's threads read the same settings dict: with persistent connections
+    # a thread kept alive by the browser would hold a database session open and
+    # block dropping the test database at the end (PostgreSQL).
+    conn_max_age = connection.settings_dict.get("CONN_MAX_AGE", 0)
+    connection.settings_dict["CONN_MAX_AGE"] = 0
     server = LiveServer("127.0.0.1")
     try:
         yield DemoSite(url=server.url, accounts=accounts)
     finally:
-        server.stop()
+        # Not server.stop(): that also withdraws the in-memory SQLite connection from
+        # the server's threads, and a thread still serving a browser's keep-alive
+        # connection would then fail when it closes its connections on the way out.
+        server.thread.terminate()
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
+            _reset_sequences(connection)
             ContentType.objects.clear_cache()
+        connection.settings_dict["CONN_MAX_AGE"] = conn_max_age
         overrides.disable()
 
 
 @pytest.fixture
 def site(demo_site, django_db_blocker):
     """The demo site, with database access for the test's own look-ups."""
+    from django.db import connections
+
     with django_db_blocker.unblock():
         yield demo_site
+        # While Playwright's event loop runs in this thread, Django keys the test's
+        # connection by context rather than by thread: close it, or its session
+        # would outlive the test (and block dropping a PostgreSQL test database).
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)

@@ -118,20 +118,14 @@ def _secrets():
     return needles
 
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
-
-
 def _body(response):
     """The decoded body, also for streaming responses (documents, exports); cached."""
     if not hasattr(response, "_crawl_body"):
         if response.streaming:
-            raw = b""
-            for chunk in response.streaming_content:
-                raw += chunk
-                if len(raw) > MAX_BODY_BYTES:
-                    break
-            if hasattr(response, "close"):
-                response.close()
+            # Consume it all: the test client closes the response when the iterator
+            # is exhausted (closing it by hand would fire request_finished and
+            # close the test's database connection).
+            raw = b"".join(response.streaming_content)
         else:
             raw = response.content
         response._crawl_body = raw.decode(response.charset or "utf-8", errors="replace")

@@ -2,16 +2,21 @@
 
 from django.db import connection
 
-from search.backends.embedded import FTS_TABLE, PG_TABLE
+from search.backends.embedded import FILTER_TABLE, FTS_TABLE, PG_TABLE
 
 
 def indexed_ids():
-    """Case ids present in the embedded index, read straight from its table."""
-    sql = (
-        f"SELECT rowid FROM {FTS_TABLE}"
-        if connection.vendor == "sqlite"
-        else f"SELECT case_id FROM {PG_TABLE}"
-    )
+    """Case ids present in the embedded index, read straight from its tables.
+
+    On SQLite the text table and the filter table must agree.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT rowid FROM {FTS_TABLE}")
+            texts = {row[0] for row in cursor.fetchall()}
+            cursor.execute(f"SELECT case_id FROM {FILTER_TABLE}")
+            filters = {row[0] for row in cursor.fetchall()}
+            assert texts == filters
+            return texts
+        cursor.execute(f"SELECT case_id FROM {PG_TABLE}")
         return {row[0] for row in cursor.fetchall()}

@@ -1,12 +1,13 @@
 """The embedded index follows every case write, in the writer's transaction."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.cases import services
 from portal.cases.models import Case
 from search import indexing
+from search.backends.embedded import EmbeddedCaseBackend, get_dialect
 from search.params import parse_case_search_params
 from search.service import PUBLIC, audience_for, search_cases
 
@@ -78,6 +79,13 @@ def test_bulk_changes_are_indexed_in_chunks(tree, categories):
     page = search_cases(parse_case_search_params({"q": "井盖"}), PUBLIC)
     assert page.total == 1250
 
+    # The import path for very large lists segments in worker processes: same result.
+    with connection.cursor() as cursor:
+        get_dialect().delete(cursor, ids)
+    EmbeddedCaseBackend().index_cases(ids, workers=2)
+    assert indexed_ids() == set(ids)
+    assert search_cases(parse_case_search_params({"q": "路灯"}), PUBLIC).total == 1250
+
     # Ids of cases deleted behind the services' back are dropped on re-index.
     gone = ids[:10]
     Case.objects.filter(id__in=gone).delete()
@@ -85,3 +93,9 @@ def test_bulk_changes_are_indexed_in_chunks(tree, categories):
     assert indexed_ids() == set(ids[10:])
     indexing.cases_deleted(ids[10:20])
     assert indexed_ids() == set(ids[20:])
+
+
+def test_a_case_hidden_behind_the_services_back_is_still_not_shown(cases):
+    """The case table decides visibility, even if the index was not told."""
+    Case.objects.filter(pk=cases.leak.pk).update(is_public=False)
+    assert cases.leak.number not in found("楼上漏水")

@@ -1,13 +1,12 @@
 """``manage.py rebuild_search_index [--backend embedded|elasticsearch] [--workers N]``."""
 
-import os
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends import BACKEND_NAMES
-from search.backends.embedded import EmbeddedCaseBackend
+from search.backends.embedded import EmbeddedCaseBackend, index_workers
 
 
 class Progress:
@@ -60,12 +59,12 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="分词进程数（内置索引），默认为 CPU 核数（最多 4）",
+            help="分词进程数（内置索引），默认取 SEARCH_INDEX_WORKERS 设置或 CPU 核数（最多 4）",
         )
 
     def handle(self, *args, backend=None, workers=None, **options):
         name = backend or settings.SEARCH_BACKEND
-        workers = workers or min(4, os.cpu_count() or 1)
+        workers = index_workers() if workers is None else workers
         if workers < 1:
             raise CommandError("--workers 必须是正整数")
         if name == "elasticsearch":
