@@ -14,6 +14,8 @@ SECRET_KEY = "test-secret-key-not-for-production"
 PII_KEY = "test-pii-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
+# WhiteNoise warns on every request when STATIC_ROOT is missing; tests never collect.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-static-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
