@@ -25,11 +25,17 @@ def _elasticsearch_enabled():
 
 def _after_commit(method, ids):
     def push():
-        from .backends.elasticsearch import ElasticsearchCaseBackend
+        from .backends.elasticsearch import ElasticsearchCaseBackend, FallbackCaseBackend
 
+        if FallbackCaseBackend.is_down():
+            logger.warning(
+                "Elasticsearch 暂不可用，跳过索引更新（%d 条案件），请稍后重建索引", len(ids)
+            )
+            return
         try:
             getattr(ElasticsearchCaseBackend(), method)(ids)
         except Exception:  # noqa: BLE001 - the cluster must never break a case write
+            FallbackCaseBackend.mark_down()
             logger.warning("Elasticsearch 索引更新失败（%d 条案件），请稍后重建索引", len(ids))
 
     transaction.on_commit(push)

@@ -83,6 +83,26 @@ class ParsedQuery:
         terms = self._terms_with_prefix(prefix_last)
         return joiner.join(_ts_term(term, weights) for term in terms)
 
+    def rank_tsquery(self):
+        """Every word and synonym of the query OR-ed together: what PostgreSQL ranks by.
+
+        ``ts_rank_cd`` over the nested matching query costs several times more per
+        row than over a flat list of the same words, and ranks no better: which
+        cases match at all is already decided by ``tsquery``. The dictionary parts
+        of long words (only there to widen matching) are left out.
+        """
+        units = []
+        for term in self.terms:
+            for alternative in term.alternatives:
+                if alternative.text:
+                    units.extend(u for u in alternative.units if u not in units)
+        return " | ".join(
+            _ts_quote(u[0], "")
+            if len(u) == 1
+            else "(" + " <-> ".join(_ts_quote(t, "") for t in u) + ")"
+            for u in units
+        )
+
     def _terms_with_prefix(self, prefix_last):
         if not prefix_last or not self.terms:
             return self.terms

@@ -352,7 +352,11 @@ class FallbackCaseBackend(CaseSearchBackend):
         self.fallback = fallback
 
     @classmethod
-    def _mark_down(cls):
+    def is_down(cls):
+        return time.monotonic() < cls._down_until
+
+    @classmethod
+    def mark_down(cls):
         with cls._lock:
             cls._down_until = time.monotonic() + cls.RETRY_AFTER_SECONDS
 
@@ -362,7 +366,7 @@ class FallbackCaseBackend(CaseSearchBackend):
             cls._down_until = 0.0
 
     def search(self, request):
-        if time.monotonic() >= FallbackCaseBackend._down_until:
+        if not self.is_down():
             try:
                 return self.primary.search(request)
             except UNAVAILABLE as error:
@@ -371,7 +375,7 @@ class FallbackCaseBackend(CaseSearchBackend):
                     type(error).__name__,
                     self.RETRY_AFTER_SECONDS,
                 )
-                self._mark_down()
+                self.mark_down()
         outcome = self.fallback.search(request)
         outcome.fell_back = True
         return outcome

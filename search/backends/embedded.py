@@ -3,9 +3,10 @@
 SQLite: an FTS5 virtual table ``portal_search_case_fts`` (rowid = case id, one
 column per text part, ranked with ``bm25()``) and a narrow table
 ``portal_search_casefilter`` of the filter values.
-PostgreSQL: one side table ``portal_search_caseindex`` with the filter values
-and two tsvectors (public parts / everything, weighted A–D) under GIN indexes,
-ranked with ``ts_rank_cd``.
+PostgreSQL: a side table ``portal_search_caseindex`` with the filter values and
+the tsvector of the public parts, and ``portal_search_casedocument`` with the
+tsvector of everything (weighted A–D), both under GIN indexes, ranked with
+``ts_rank_cd``.
 
 The texts are the segmented tokens from ``search.documents``. SQLite's
 tokeniser then only splits on the spaces we put in; on PostgreSQL tsvector and
@@ -34,6 +35,7 @@ from .base import FACETS, CaseHit, CaseSearchBackend, CaseSearchOutcome
 FTS_TABLE = "portal_search_case_fts"
 FILTER_TABLE = "portal_search_casefilter"
 PG_TABLE = "portal_search_caseindex"
+PG_DOCUMENT_TABLE = "portal_search_casedocument"
 
 WRITE_CHUNK = 1000
 REBUILD_CHUNK = 2000
@@ -46,7 +48,7 @@ BM25_WEIGHTS = (6.0, 3.0, 1.5, 1.0)
 PG_WEIGHTS = ("A", "B", "C", "D")
 # ts_rank_cd weights are given for D, C, B, A; normalisation 1 divides by
 # 1 + log(document length), as BM25 discounts long documents.
-PG_RANK = "ts_rank_cd('{0.25, 0.4, 0.7, 1.0}', c.%s, q.query, 1)"
+PG_RANK = "ts_rank_cd('{0.25, 0.4, 0.7, 1.0}', %s, r.query, 1)"
 
 # The filter columns every search selects into its CTE (and groups facets by).
 HIT_COLUMNS = "c.reported_at AS reported_at, " + ", ".join(
@@ -186,95 +188,128 @@ class SQLiteDialect:
 
 
 class PostgresDialect:
-    """One table: filter values plus two tsvectors, the public parts and everything.
+    """A narrow table of the filter values and the public tsvector (title,
+    summary, meta), and a second table with the full tsvector for staff.
 
-    Public searches use ``public_document`` (title, summary, meta), so the GIN
-    index answers them without re-checking weights; staff use ``document``.
+    Public searches — the common case — read only the narrow rows, which stay
+    small enough to be stored uncompressed in the table itself; the full
+    vector (the raw report too) would make every row wide and compressed, and
+    matching and ranking thousands of them markedly slower.
     """
 
     vendor = "postgresql"
+    PUBLIC_COLUMNS = ("case_id", *documents.FILTER_COLUMNS, "public_document")
 
     def create_sql(self):
         return [
             f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
             "case_id bigint PRIMARY KEY, is_public boolean NOT NULL, category_id bigint, "
             "status varchar(12), village_id bigint, grid_id bigint, source varchar(20), "
-            "year integer, reported_at timestamptz, "
-            "public_document tsvector NOT NULL, document tsvector NOT NULL)",
+            "year integer, reported_at timestamptz, public_document tsvector NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {PG_DOCUMENT_TABLE} ("
+            "case_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+            *self.index_sql(),
+        ]
+
+    def index_sql(self):
+        return [
+            # Partial: public searches only ever want public cases, and the
+            # bitmap then never visits the rows of the others.
             f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_public_gin "
-            f"ON {PG_TABLE} USING GIN (public_document)",
-            f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_document_gin ON {PG_TABLE} USING GIN (document)",
+            f"ON {PG_TABLE} USING GIN (public_document) WHERE is_public",
             f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_reported ON {PG_TABLE} (is_public, reported_at)",
+            f"CREATE INDEX IF NOT EXISTS {PG_DOCUMENT_TABLE}_gin "
+            f"ON {PG_DOCUMENT_TABLE} USING GIN (document)",
         ]
 
     def drop_sql(self):
-        return [f"DROP TABLE IF EXISTS {PG_TABLE}"]
+        return [f"DROP TABLE IF EXISTS {PG_TABLE}", f"DROP TABLE IF EXISTS {PG_DOCUMENT_TABLE}"]
 
     def delete(self, cursor, ids):
         ids = list(ids)
         if ids:
-            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE case_id = ANY(%s)", [ids])
+            for table in (PG_TABLE, PG_DOCUMENT_TABLE):
+                cursor.execute(f"DELETE FROM {table} WHERE case_id = ANY(%s)", [ids])
 
-    def _row(self, doc):
-        texts = doc[1:5]
-        return (
-            doc[0],
-            *doc[5:],
-            documents.tsvector_literal(texts[:3], PG_WEIGHTS[:3]),
-            documents.tsvector_literal(texts, PG_WEIGHTS),
-        )
-
-    COLUMNS = ("case_id", *documents.FILTER_COLUMNS, "public_document", "document")
+    def _rows(self, docs):
+        public, full = [], []
+        for doc in docs:
+            texts = doc[1:5]
+            public.append((doc[0], *doc[5:], documents.tsvector_literal(texts[:3], PG_WEIGHTS[:3])))
+            full.append((doc[0], documents.tsvector_literal(texts, PG_WEIGHTS)))
+        return public, full
 
     def write(self, cursor, docs, replace=True):
-        rows = [self._row(doc) for doc in docs]
-        names = ", ".join(self.COLUMNS)
+        public, full = self._rows(docs)
+        names = ", ".join(self.PUBLIC_COLUMNS)
         if not replace:
-            # A rebuild into an empty table: COPY is the fastest way in.
+            # A rebuild into empty tables: COPY is the fastest way in.
             with cursor.cursor.copy(f"COPY {PG_TABLE} ({names}) FROM STDIN") as copy:
-                for row in rows:
+                for row in public:
+                    copy.write_row(row)
+            with cursor.cursor.copy(
+                f"COPY {PG_DOCUMENT_TABLE} (case_id, document) FROM STDIN"
+            ) as copy:
+                for row in full:
                     copy.write_row(row)
             return
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in self.COLUMNS[1:])
-        values = _marks(len(self.COLUMNS) - 2) + ", CAST(%s AS tsvector), CAST(%s AS tsvector)"
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in self.PUBLIC_COLUMNS[1:])
+        values = _marks(len(self.PUBLIC_COLUMNS) - 1) + ", CAST(%s AS tsvector)"
         cursor.executemany(
             f"INSERT INTO {PG_TABLE} ({names}) VALUES ({values}) "
             f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
-            rows,
+            public,
+        )
+        cursor.executemany(
+            f"INSERT INTO {PG_DOCUMENT_TABLE} (case_id, document) "
+            "VALUES (%s, CAST(%s AS tsvector)) "
+            "ON CONFLICT (case_id) DO UPDATE SET document = EXCLUDED.document",
+            full,
         )
 
     def clear(self, cursor):
-        cursor.execute(f"TRUNCATE {PG_TABLE}")
+        cursor.execute(f"TRUNCATE {PG_TABLE}, {PG_DOCUMENT_TABLE}")
         # Building the GIN indexes once at the end is much faster than row by row.
         cursor.execute(f"DROP INDEX IF EXISTS {PG_TABLE}_public_gin")
-        cursor.execute(f"DROP INDEX IF EXISTS {PG_TABLE}_document_gin")
+        cursor.execute(f"DROP INDEX IF EXISTS {PG_DOCUMENT_TABLE}_gin")
 
     def finish_rebuild(self, cursor):
-        for statement in self.create_sql()[1:]:
+        for statement in self.index_sql():
             cursor.execute(statement)
         cursor.execute(f"ANALYZE {PG_TABLE}")
+        cursor.execute(f"ANALYZE {PG_DOCUMENT_TABLE}")
+
+    def _from(self, public_only):
+        """FROM/WHERE for matching (``q``: the query, ``r``: what to rank by) and the rank."""
+        queries = "CAST(%s AS tsquery) AS q(query), CAST(%s AS tsquery) AS r(query)"
+        if public_only:
+            return (
+                f"FROM {PG_TABLE} c, {queries} WHERE c.public_document @@ q.query",
+                PG_RANK % "c.public_document",
+            )
+        return (
+            f"FROM {PG_DOCUMENT_TABLE} d JOIN {PG_TABLE} c ON c.case_id = d.case_id, {queries} "
+            "WHERE d.document @@ q.query",
+            PG_RANK % "d.document",
+        )
+
+    def _query_params(self, query, mode):
+        return [query.tsquery(mode=mode), query.rank_tsquery()]
 
     def match(self, query, public_only, mode):
         """``SELECT id, score`` of the cases matching ``query`` (score: higher is better)."""
-        vector = "public_document" if public_only else "document"
-        sql = (
-            f"SELECT c.case_id AS id, {PG_RANK % vector} AS score "
-            f"FROM {PG_TABLE} c, CAST(%s AS tsquery) AS q(query) WHERE c.{vector} @@ q.query"
-        )
-        return sql, [query.tsquery(mode=mode)]
+        from_where, rank = self._from(public_only)
+        sql = f"SELECT c.case_id AS id, {rank} AS score {from_where}"
+        return sql, self._query_params(query, mode)
 
     def hits_sql(self, request, where, params):
         """The CTE body: id, score and filter columns of every matching, visible case."""
         if request.query.is_empty:
             sql = f"SELECT c.case_id AS id, 0.0 AS score, {HIT_COLUMNS} FROM {PG_TABLE} c"
             return f"{sql} WHERE {where}", params
-        vector = "public_document" if request.public_only else "document"
-        sql = (
-            f"SELECT c.case_id AS id, {PG_RANK % vector} AS score, {HIT_COLUMNS} "
-            f"FROM {PG_TABLE} c, CAST(%s AS tsquery) AS q(query) "
-            f"WHERE c.{vector} @@ q.query AND {where}"
-        )
-        return sql, [request.query.tsquery(mode=request.mode), *params]
+        from_where, rank = self._from(request.public_only)
+        sql = f"SELECT c.case_id AS id, {rank} AS score, {HIT_COLUMNS} {from_where} AND {where}"
+        return sql, [*self._query_params(request.query, request.mode), *params]
 
 
 def get_dialect():
@@ -394,8 +429,9 @@ class EmbeddedCaseBackend(CaseSearchBackend):
         clauses = ["1 = 1"]
         params = []
         if request.public_only:
-            clauses.append("c.is_public = %s")
-            params.append(True)
+            # A bare boolean column: PostgreSQL then sees that the partial public
+            # index applies; SQLite reads its 0/1 the same way.
+            clauses.append("c.is_public")
         if request.region_ids is not None:
             ids = sorted(request.region_ids)
             clauses.append(f"c.village_id IN ({_marks(len(ids))})")

@@ -2,13 +2,13 @@
 
 from django.db import connection
 
-from search.backends.embedded import FILTER_TABLE, FTS_TABLE, PG_TABLE
+from search.backends.embedded import FILTER_TABLE, FTS_TABLE, PG_DOCUMENT_TABLE, PG_TABLE
 
 
 def indexed_ids():
     """Case ids present in the embedded index, read straight from its tables.
 
-    On SQLite the text table and the filter table must agree.
+    The two tables of each database must agree.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -19,4 +19,7 @@ def indexed_ids():
             assert texts == filters
             return texts
         cursor.execute(f"SELECT case_id FROM {PG_TABLE}")
-        return {row[0] for row in cursor.fetchall()}
+        public = {row[0] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT case_id FROM {PG_DOCUMENT_TABLE}")
+        assert public == {row[0] for row in cursor.fetchall()}
+        return public

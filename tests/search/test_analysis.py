@@ -138,3 +138,15 @@ def test_word_parts_only_when_they_cover_the_word():
     assert set(analysis.word_parts("拖欠工资")) == {"拖欠", "工资"}
     assert analysis.word_parts("12345热线") == []  # 12345 is not a dictionary word
     assert analysis.word_parts("漏水") == []
+
+
+def test_rank_query_is_a_flat_list_of_the_words_and_synonyms():
+    parsed = parse_query("欠薪 鑫淼", SYNONYMS)
+    assert parsed.rank_tsquery() == "'欠薪' | '拖欠工资' | '工资拖欠' | ('鑫' <-> '淼')"
+
+
+def test_tsvector_literal_keeps_positions_and_weights_per_column():
+    from search.documents import tsvector_literal
+
+    literal = tsvector_literal(["漏水 楼上", "漏水", "东湖社区"], ["A", "B", "C"])
+    assert literal == "'漏水':1A,3B '楼上':2A '东湖社区':4C"
