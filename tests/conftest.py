@@ -15,3 +15,18 @@ def _clear_caches():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Remove the shipped case-category catalog (cases migration 0004) from the test database.
+
+    Area fixtures create the categories each test needs, and a transactional
+    test's flush empties the table anyway, so no test may depend on the catalog
+    being there. ``tests/setup/test_categories.py`` runs the migration's own
+    function to test the catalog itself.
+    """
+    with django_db_blocker.unblock():
+        from portal.cases.models import CaseCategory
+
+        CaseCategory.objects.all().delete()

@@ -6,6 +6,16 @@ root region) and listed as new in the preview — but only where the user's
 scope allows: creating a town takes a county-wide user (county admins,
 superusers, the command line); a town admin may create villages in their own
 town only. A village that has been merged away (失效日期 passed) is refused.
+New towns take the first 9 digits of their grids' codes (+ "000"), new
+villages the first 12.
+
+An empty install (no region at all) does not dead-end: for an unrestricted
+user (superuser, command line) the preview proposes the county from the sheet
+itself — its code from the grid codes' 6-digit prefix, its name from the title
+row or the 填报单位 line ("浉河区网格基础信息台账" → 浉河区), else a provisional
+name flagged in the preview — and creates it, with the towns and villages, on
+confirmation, through the same ``portal.setup.ensure_root_region`` as the
+first-run set-up. Other users are refused as before.
 
 Moving an existing grid to another village is one of the changes that need the
 town admins' approval (see ``portal.snippets.models.workflow``), so the
@@ -13,11 +23,17 @@ importer refuses it and points to the grid editor instead of going around the
 workflow. New grids are created live: only users who may approve grid changes
 in their scope can import them.
 
-Staff: 网格长 (+ 网格长电话) and 专职网格员 (names separated by 、) describe the
-grid's public board. A filled cell makes the board match it (people no longer
-named are unlinked from the grid, not deleted); a blank cell leaves it alone.
+Staff (see ``boards``): every role on the board has a names column (names
+separated by 、) and a phones column in the same order — 网格长/网格长电话,
+专职网格员/专职网格员电话, 兼职网格员/兼职网格员电话, 网格指导员/网格指导员电话.
+A filled names cell makes that role on the board match it; a blank cell leaves
+it alone. One row per person is the separate ``grid_staff`` import.
 """
 
+import re
+from collections import Counter
+
+from django.db import IntegrityError
 from django.utils import timezone
 
 from portal.snippets.models import Grid, GridStaff, Region
@@ -34,8 +50,10 @@ from ..cleaning import (
 )
 from ..safety import FileRefused
 from ..table import Column
-from .base import CHUNK, NEW, UNCHANGED, UPDATE, BaseImporter, RowError, chunked
+from .base import NEW, UNCHANGED, UPDATE, BaseImporter, RowError, chunked
+from .boards import ROLE_SPECS, board_changes, load_boards, write_boards
 from .lookups import Scope, in_chunks
+from .sheet_titles import county_name_from_texts, texts_above_header
 
 clean_grid_type = choice_cleaner(
     Grid.GridType.choices,
@@ -43,6 +61,18 @@ clean_grid_type = choice_cleaner(
     {"城市": "urban", "城镇": "urban", "城镇网格": "urban", "社区网格": "urban", "农村": "rural",
      "村": "rural", "专属": "special", "专属网格": "special"},
 )  # fmt: skip
+
+
+_PHONE_SPLIT_RE = re.compile(r"[、，,；;/\n]+")
+_NO_PHONE = {"无", "-", "—", "/", "暂无"}
+
+
+def clean_phone_list(value):
+    """Work phones in the order of the names beside them; "无" keeps a place for one without."""
+    if isinstance(value, (int, float)):
+        return (clean_phone(value),)
+    parts = [part.strip() for part in _PHONE_SPLIT_RE.split(str(value))]
+    return tuple("" if part in _NO_PHONE else clean_phone(part) for part in parts if part)
 
 
 def clean_grid_code(value):
@@ -129,6 +159,46 @@ COLUMNS = [
         help="多人用顿号（、）分隔",
         example="王芳、赵强",
     ),
+    Column(
+        "worker_phones",
+        "专职网格员电话",
+        clean_phone_list,
+        synonyms=("专职网格员联系电话", "专职网格员手机", "网格员电话", "网格员联系电话"),
+        help="与专职网格员姓名顺序一一对应，用顿号（、）分隔；某人没有工作电话可填“无”",
+        example="13900139001、13900139002",
+    ),
+    Column(
+        "part_timers",
+        "兼职网格员",
+        clean_name_list,
+        synonyms=("兼职网格员姓名",),
+        help="多人用顿号（、）分隔",
+        example="孙丽",
+    ),
+    Column(
+        "part_timer_phones",
+        "兼职网格员电话",
+        clean_phone_list,
+        synonyms=("兼职网格员联系电话", "兼职网格员手机"),
+        help="与兼职网格员姓名顺序一一对应",
+        example="13900139003",
+    ),
+    Column(
+        "instructors",
+        "网格指导员",
+        clean_name_list,
+        synonyms=("网格指导员姓名", "指导员"),
+        help="多人用顿号（、）分隔；一名指导员可负责多个网格",
+        example="周建国",
+    ),
+    Column(
+        "instructor_phones",
+        "网格指导员电话",
+        clean_phone_list,
+        synonyms=("网格指导员联系电话", "网格指导员手机", "指导员电话"),
+        help="与网格指导员姓名顺序一一对应",
+        example="0376-6201234",
+    ),
     Column("notes", "备注", clean_text),
 ]
 
@@ -142,16 +212,58 @@ COMPARED = [
 
 Role = GridStaff.Role
 
+# The name a county proposed from a sheet without a title gets; the preview says so.
+PROVISIONAL_COUNTY = "待命名区县{code}"
+
+
+def town_code_from(grid_code):
+    return grid_code[:9] + "000" if len(grid_code) >= 12 else ""
+
+
+def village_code_from(grid_code):
+    return grid_code[:12] if len(grid_code) >= 12 else ""
+
 
 class GridImporter(BaseImporter):
     kind = "grids"
     columns = COLUMNS
     key_column = "code"
 
+    def run(self, path, file_name=None):
+        self._path = path
+        return super().run(path, file_name)
+
     def check_row(self, row):
+        """Each role's names and phones: as many phones as names, in the same order."""
         data = row.data
-        if data.get("leader_phone") and not data.get("leader"):
-            row.refuse(self.header("leader_phone"), "填写了网格长电话，但没有填写网格长姓名")
+        board = {}
+        for spec in ROLE_SPECS:
+            names = data.get(spec.names_key)
+            phones = data.get(spec.phones_key)
+            if isinstance(names, str):
+                names = (names,)
+            if isinstance(phones, str):
+                phones = (phones,)
+            if phones and not names:
+                row.refuse(
+                    self.header(spec.phones_key),
+                    f"填写了{spec.label}电话，但没有填写{spec.label}姓名",
+                )
+                continue
+            if not names:
+                continue
+            if phones and len(phones) != len(names):
+                row.refuse(
+                    self.header(spec.phones_key),
+                    f"填写了{len(phones)}个电话，但“{self.header(spec.names_key)}”有{len(names)}人"
+                    f"（{'、'.join(names)}），请按姓名顺序一一对应填写，没有电话的填“无”",
+                )
+                continue
+            board[spec.role] = [
+                (name, (phones[i] or None) if phones else None) for i, name in enumerate(names)
+            ]
+        if board:
+            data["board"] = board
 
     def describe(self, row):
         return {
@@ -166,9 +278,55 @@ class GridImporter(BaseImporter):
         roots = list(Region.objects.filter(parent__isnull=True, level=Region.Level.COUNTY)[:2])
         return roots[0] if len(roots) == 1 else None
 
+    def _propose_county(self, rows, result):
+        """On an empty tree: the county the sheet is about, as ``(name, 6-digit code)`` or None."""
+        from portal.setup import SetupError, clean_region_name, county_code
+
+        prefixes = Counter(
+            row.data["code"][:6] for row in rows if len(row.data.get("code") or "") >= 12
+        )
+        if not prefixes:
+            return None
+        prefix, _count = prefixes.most_common(1)[0]
+        try:
+            county_code(prefix)
+        except SetupError:
+            return None
+        code_header = self.header("code")
+        for row in rows:
+            code = row.data.get("code") or ""
+            if code and code[:6] != prefix:
+                row.refuse(
+                    code_header,
+                    f"网格编码前6位“{code[:6]}”与本表其他网格的区县代码“{prefix}”不一致，"
+                    "一个门户只有一个区县",
+                )
+        texts = texts_above_header(
+            self._path, self.file_name, self.limits, self.table.header.row_number
+        )
+        name = county_name_from_texts(texts)
+        try:
+            name = clean_region_name(name) if name else ""
+        except SetupError:
+            name = ""
+        if not name:
+            name = PROVISIONAL_COUNTY.format(code=prefix)
+            result.warnings.append(
+                RowError(
+                    None,
+                    "",
+                    f"表格标题中没有找到区县名称，将新建的区县（代码 {prefix}）暂定名为“{name}”。"
+                    "导入后请在“行政区划”中改为正式名称，或先在“首次设置”中填写区县名称再导入",
+                )
+            )
+        return name, prefix
+
     def _resolve_regions(self, rows, scope, result):
         today = timezone.localdate()
         root = self._root()
+        self.new_county = None
+        if root is None and scope.unrestricted and not Region.objects.exists():
+            self.new_county = self._propose_county(rows, result)
         town_names = {row.data["town"] for row in rows if row.data.get("town")}
         towns = {}
         for region in Region.objects.filter(level=Region.Level.TOWN, name__in=town_names):
@@ -177,7 +335,11 @@ class GridImporter(BaseImporter):
         town_ids = [region.id for group in towns.values() for region in group]
         for region in Region.objects.filter(level=Region.Level.VILLAGE, parent_id__in=town_ids):
             villages[(region.parent_id, region.name)] = region
-        may_create_town = scope.unrestricted or (root is not None and scope.allows(root.id))
+        may_create_town = (
+            scope.unrestricted
+            or (root is not None and scope.allows(root.id))
+            or self.new_county is not None
+        )
 
         self.new_towns = {}  # name → first row number
         self.new_villages = {}  # (town name, village name) → first row number
@@ -186,16 +348,24 @@ class GridImporter(BaseImporter):
             town_name, village_name = row.data.get("town"), row.data.get("village")
             if not town_name or not village_name:
                 continue
+            if self.new_county is not None and row.errors:
+                continue
             candidates = towns.get(town_name, [])
             if len(candidates) > 1:
                 row.refuse(town_header, f"有多个名为“{town_name}”的乡镇（街道），请联系管理员处理")
                 continue
             if not candidates:
-                if root is None:
-                    row.refuse(
-                        town_header,
-                        f"乡镇（街道）“{town_name}”不存在，且系统中没有唯一的区县级区划可以新建它",
-                    )
+                if root is None and self.new_county is None:
+                    if scope.unrestricted:
+                        hint = (
+                            "系统中还没有区县，且无法从网格编码（前6位为区县代码）确定本区县。"
+                            "请先在“首次设置”中（或用 setup_portal 命令）设置区县"
+                        )
+                    else:
+                        hint = (
+                            "系统中还没有唯一的区县级区划可以新建它，请由系统管理员先完成“首次设置”"
+                        )
+                    row.refuse(town_header, f"乡镇（街道）“{town_name}”不存在，{hint}")
                 elif not may_create_town:
                     row.refuse(
                         town_header,
@@ -232,11 +402,32 @@ class GridImporter(BaseImporter):
             row.data["region_id"] = village.id
         self.root = root
         self.town_ids = {name: group[0].id for name, group in towns.items() if len(group) == 1}
-        for name in sorted(self.new_towns):
-            result.new_regions.append({"name": name, "level": "乡镇（街道）", "parent": root.name})
-        for town_name, village_name in sorted(self.new_villages):
+        self._name_new_regions(rows, result)
+
+    def _name_new_regions(self, rows, result):
+        """List the regions the import will create, with the codes they will get."""
+        first_code = {}
+        for row in rows:
+            if row.data.get("code") and not row.errors:
+                key = (row.data.get("town"), row.data.get("village"))
+                first_code.setdefault(key, row.data["code"])
+                first_code.setdefault((row.data.get("town"), None), row.data["code"])
+        self.region_codes = first_code
+        if self.new_county is not None:
+            name, prefix = self.new_county
             result.new_regions.append(
-                {"name": village_name, "level": "村（社区）", "parent": town_name}
+                {"name": name, "level": "区县", "parent": "（最上级）", "code": prefix}
+            )
+        parent = self.new_county[0] if self.new_county else getattr(self.root, "name", "")
+        for name in sorted(self.new_towns):
+            code = town_code_from(first_code.get((name, None), ""))
+            result.new_regions.append(
+                {"name": name, "level": "乡镇（街道）", "parent": parent, "code": code[:9]}
+            )
+        for town_name, village_name in sorted(self.new_villages):
+            code = village_code_from(first_code.get((town_name, village_name), ""))
+            result.new_regions.append(
+                {"name": village_name, "level": "村（社区）", "parent": town_name, "code": code}
             )
 
     # --- look-ups and classification ---------------------------------------------------
@@ -250,7 +441,7 @@ class GridImporter(BaseImporter):
         for chunk in in_chunks(codes):
             for values in Grid.objects.filter(code__in=chunk).values_list(*fields):
                 existing[values[1]] = dict(zip(fields, values, strict=True))
-        board = self._boards([values["id"] for values in existing.values()])
+        board = load_boards([values["id"] for values in existing.values()])
 
         code_header = self.header("code")
         village_header = self.header("village")
@@ -289,8 +480,7 @@ class GridImporter(BaseImporter):
                 if name in data and data[name] != before[name]:
                     changes.append(label)
                     model_changes[name] = data[name]
-            staff_changes = self._staff_changes(data, board.get(row.pk, []))
-            changes.extend(staff_changes)
+            changes.extend(board_changes(data.get("board", {}), board.get(row.pk, [])))
             if changes:
                 row.outcome = UPDATE
                 row.changes = tuple(changes)
@@ -306,39 +496,6 @@ class GridImporter(BaseImporter):
 
     def _warn(self, result, row, column, message):
         result.warnings.append(RowError(row.number, column, message))
-
-    def _boards(self, grid_ids):
-        """grid id → [(staff id, role, name, phone)] for the staff linked to each grid."""
-        board = {}
-        through = GridStaff.grids.through
-        for chunk in in_chunks(grid_ids):
-            for grid_id, staff_id, role, name, phone in through.objects.filter(
-                grid_id__in=chunk
-            ).values_list(
-                "grid_id",
-                "gridstaff_id",
-                "gridstaff__role",
-                "gridstaff__name",
-                "gridstaff__work_phone",
-            ):
-                board.setdefault(grid_id, []).append((staff_id, role, name, phone))
-        return board
-
-    @staticmethod
-    def _staff_changes(data, board):
-        changes = []
-        leaders = [entry for entry in board if entry[1] == Role.LEADER]
-        if "leader" in data:
-            names = {entry[2] for entry in leaders}
-            if names != {data["leader"]}:
-                changes.append("网格长")
-            elif "leader_phone" in data and leaders[0][3] != data["leader_phone"]:
-                changes.append("网格长电话")
-        if "workers" in data:
-            current = {entry[2] for entry in board if entry[1] == Role.FULL_TIME}
-            if current != set(data["workers"]):
-                changes.append("专职网格员")
-        return changes
 
     # --- writing --------------------------------------------------------------------------
 
@@ -376,105 +533,46 @@ class GridImporter(BaseImporter):
                 )
         for fields, objects in groups.items():
             Grid.objects.bulk_update(objects, fields, batch_size=500)
-        self._write_staff(new_rows + update_rows)
+        write_boards(
+            [
+                (row.pk, row.data["region_id"], row.data["board"], self.board.get(row.pk, []))
+                for row in new_rows + update_rows
+                if row.data.get("board")
+            ]
+        )
         self.progress("写入数据库", total, total)
 
     def _create_regions(self, new_rows):
-        code_of = {}
-        for row in new_rows:
-            code_of.setdefault((row.data["town"], row.data["village"]), row.data["code"])
+        root = self.root
+        if self.new_county is not None:
+            from portal.setup import SetupError, ensure_root_region
+
+            name, prefix = self.new_county
+            try:
+                root, _created = ensure_root_region(name, prefix, "county")
+            except SetupError as exc:
+                # Someone set up another county since the preview: undo the whole import.
+                raise IntegrityError(str(exc)) from exc
         town_ids = dict(self.town_ids)
         for name in sorted(self.new_towns):
-            sample = next((c for (t, _v), c in code_of.items() if t == name), "")
             town = Region.objects.create(
                 name=name,
                 level=Region.Level.TOWN,
-                parent=self.root,
-                code=sample[:9] + "000" if len(sample) == 15 else "",
+                parent=root,
+                code=town_code_from(self.region_codes.get((name, None), "")),
             )
             town_ids[name] = town.id
         created = {}
         for town_name, village_name in sorted(self.new_villages):
-            sample = code_of.get((town_name, village_name), "")
             if town_name not in town_ids:
                 raise FileRefused(f"无法确定“{village_name}”所属的乡镇（街道）")
             village = Region.objects.create(
                 name=village_name,
                 level=Region.Level.VILLAGE,
                 parent_id=town_ids[town_name],
-                code=sample[:12] if len(sample) == 15 else "",
+                code=village_code_from(self.region_codes.get((town_name, village_name), "")),
             )
             created[(town_name, village_name)] = village.id
         for row in new_rows:
             if "region_id" not in row.data:
                 row.data["region_id"] = created[(row.data["town"], row.data["village"])]
-
-    def _write_staff(self, rows):
-        """Make each grid's board match the sheet where the sheet fills the staff columns.
-
-        Leaders are matched by name and phone (one leader may lead several grids);
-        full-time workers by name among those already on the grid, else one new
-        person per village and name. New people are inserted in bulk first, then
-        the links.
-        """
-        through = GridStaff.grids.through
-        leader_keys = {
-            (row.data["leader"], row.data.get("leader_phone", ""))
-            for row in rows
-            if row.data.get("leader")
-        }
-        staff_ids = {}
-        if leader_keys:
-            names = {name for name, _phone in leader_keys}
-            for staff_id, name, phone in GridStaff.objects.filter(
-                role=Role.LEADER, name__in=names
-            ).values_list("id", "name", "work_phone"):
-                staff_ids.setdefault(("leader", name, phone), staff_id)
-
-        plan = []  # (grid id, staff key) to link
-        unlink, phone_updates, to_create = [], {}, {}
-        for row in rows:
-            data = row.data
-            board = self.board.get(row.pk, [])
-            if "leader" in data:
-                phone = data.get("leader_phone")
-                current = [entry for entry in board if entry[1] == Role.LEADER]
-                keep = next((entry for entry in current if entry[2] == data["leader"]), None)
-                unlink.extend((row.pk, entry[0]) for entry in current if entry is not keep)
-                if keep is not None:
-                    if phone and keep[3] != phone:
-                        phone_updates[keep[0]] = phone
-                else:
-                    key = ("leader", data["leader"], phone or "")
-                    if key not in staff_ids:
-                        to_create[key] = GridStaff(
-                            name=data["leader"], role=Role.LEADER, work_phone=phone or ""
-                        )
-                    plan.append((row.pk, key))
-            if "workers" in data:
-                current = {entry[2]: entry[0] for entry in board if entry[1] == Role.FULL_TIME}
-                unlink.extend(
-                    (row.pk, staff_id)
-                    for name, staff_id in current.items()
-                    if name not in data["workers"]
-                )
-                for name in data["workers"]:
-                    if name in current:
-                        continue
-                    key = ("worker", data["region_id"], name)
-                    if key not in staff_ids:
-                        to_create[key] = GridStaff(name=name, role=Role.FULL_TIME, full_time=True)
-                    plan.append((row.pk, key))
-        created = list(to_create.items())
-        GridStaff.objects.bulk_create([staff for _key, staff in created], batch_size=CHUNK)
-        staff_ids.update((key, staff.pk) for key, staff in created)
-        for grid_id, staff_id in unlink:
-            through.objects.filter(grid_id=grid_id, gridstaff_id=staff_id).delete()
-        links = {(grid_id, staff_ids[key]) for grid_id, key in plan}
-        through.objects.bulk_create(
-            [through(grid_id=grid_id, gridstaff_id=staff_id) for grid_id, staff_id in links],
-            batch_size=CHUNK,
-            ignore_conflicts=True,
-        )
-        for staff_id, phone in phone_updates.items():
-            GridStaff.objects.filter(pk=staff_id).update(work_phone=phone)

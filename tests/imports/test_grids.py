@@ -41,9 +41,9 @@ def test_new_towns_and_villages_are_created_under_the_county(tree, tmp_path):
     preview = run(path, dry_run=True)
     assert preview.ok
     assert preview.new_regions == [
-        {"name": "黄河镇", "level": "乡镇（街道）", "parent": "清河县"},
-        {"name": "新建村", "level": "村（社区）", "parent": "青石街道"},
-        {"name": "黄河村", "level": "村（社区）", "parent": "黄河镇"},
+        {"name": "黄河镇", "level": "乡镇（街道）", "parent": "清河县", "code": "411523003"},
+        {"name": "新建村", "level": "村（社区）", "parent": "青石街道", "code": "411523001003"},
+        {"name": "黄河村", "level": "村（社区）", "parent": "黄河镇", "code": "411523003001"},
     ]
     assert not Region.objects.filter(name__in=["黄河镇", "新建村"]).exists()
 
