@@ -1,13 +1,17 @@
 """One bulk importer per register; ``IMPORTERS`` maps the kind to its class."""
 
 from .cases import CaseImporter
+from .grid_staff import GridStaffImporter
 from .grids import GridImporter
+from .regions import RegionImporter
 from .volunteers import VolunteerImporter
 
 IMPORTERS = {
     "grids": GridImporter,
     "volunteers": VolunteerImporter,
     "cases": CaseImporter,
+    "grid_staff": GridStaffImporter,
+    "regions": RegionImporter,
 }
 
 
