@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.cases.models import Case, CaseCategory
-from portal.snippets.models import Grid, Volunteer
+from portal.snippets.models import Grid, GridStaff, Region, Volunteer
 from portal.snippets.pii import id_check_code
 from portal.snippets.scope import restrict_to_scope
 
@@ -26,6 +26,10 @@ from .spreadsheet import neutralise, set_widths, style_header
 VALIDATED_ROWS = 5000
 TEXT_COLUMNS = {"id_number", "phone", "leader_phone", "reporter_phone", "code", "grid", "number"}
 TITLES = {"grids": "网格台账", "volunteers": "志愿者花名册", "cases": "案件台账"}
+TITLES["grid_staff"] = "网格工作人员名册"
+TITLES["regions"] = "行政区划"
+TEXT_COLUMNS = TEXT_COLUMNS | {"work_phone", "parent_code", "worker_phones", "part_timer_phones",
+                               "instructor_phones"}  # fmt: skip
 
 
 def _example_id_number():
@@ -47,6 +51,14 @@ def _choices(kind, user):
         }
     if kind == "grids":
         return {"grid_type": [str(label) for _v, label in Grid.GridType.choices]}
+    if kind == "grid_staff":
+        return {
+            "role": [str(label) for _v, label in GridStaff.Role.choices],
+            "grid": grid_codes,
+            "party_member": ["是", "否"],
+        }
+    if kind == "regions":
+        return {"level": [str(label) for _v, label in Region.Level.choices]}
     return {
         "category": list(CaseCategory.objects.order_by("name").values_list("name", flat=True)),
         "source": [str(label) for _v, label in Case.Source.choices],

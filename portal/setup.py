@@ -441,6 +441,10 @@ def run_setup(name=None, code=None, level="county", county_name=""):
     re-run, e.g. after the grid register brought new villages); on an empty
     install they are required.
     """
+    if name or code:  # check the arguments before touching the database
+        level = clean_level(level)
+        clean_region_name(name)
+        county_code(code) if level == LEVEL_COUNTY else town_code(code)
     before = _counts()
     with transaction.atomic():
         ensure_roles()

@@ -14,13 +14,12 @@ import importlib
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from portal import setup
 from portal.groups import ensure_groups
 from portal.pages import demo_content
 from portal.pages.models import (
-    HomePage,
     NoticeAttachment,
     NoticeIndexPage,
     NoticePage,
@@ -43,58 +42,17 @@ def _as_datetime(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
 
 
-def _publish(parent, page):
-    """Add ``page`` under ``parent`` and publish it through a revision (as the admin would)."""
-    parent.add_child(instance=page)
-    page.save_revision(log_action=False).publish(log_action=False)
-    return page
-
-
 def ensure_home(stdout):
-    """The HomePage at the site root; Wagtail's default "Welcome" page is removed."""
-    root = Page.get_first_root_node()
-    home = HomePage.objects.first()
-    if home is None:
-        home = HomePage(title=SITE_NAME, slug="qingshi", intro=HOME_INTRO)
-        _publish(root, home)
+    """The demo town's HomePage as the default site's root (``portal.setup.ensure_home``)."""
+    home, created = setup.ensure_home(SITE_NAME, HOME_INTRO, slug="qingshi")
+    if created:
         stdout.write(f"首页：已创建“{home.title}”")
-    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    site.hostname = site.hostname or "localhost"
-    site.port = site.port or 80
-    site.root_page = home
-    site.site_name = site.site_name or SITE_NAME
-    site.save()
-    welcome = Page.objects.filter(
-        depth=2, content_type__model="page", content_type__app_label="wagtailcore"
-    )
-    for page in welcome:
-        if not Site.objects.filter(root_page=page).exists():
-            page.delete()
     return home
 
 
-def ensure_section(home, model, slug, title, intro):
-    section = model.objects.child_of(home).filter(slug=slug).first()
-    if section is None:
-        section = _publish(home, model(title=title, slug=slug, intro=intro))
-    return section
-
-
-def ensure_quick_links(home, notices, policies):
-    if len(home.quick_links):
-        return
-    links = [
-        ("通知公告", notices, "", "街道和村（社区）的最新通知"),
-        ("村务公开", None, "/disclosures/", "党务、村务、财务公开"),
-        ("政策文件", policies, "", "惠民政策及解读"),
-        ("找网格员", None, "/grids/", "查询所在网格和网格员工作电话"),
-        ("案件查询", None, "/cases/search/", "诉求办理进度和结果"),
-        ("站内搜索", None, "/search/", "搜索全站内容"),
-    ]
-    home.quick_links = [
-        ("link", {"title": t, "page": p, "url": u, "description": d}) for t, p, u, d in links
-    ]
-    home.save_revision(log_action=False).publish(log_action=False)
+ensure_section = setup.ensure_section
+ensure_quick_links = setup.ensure_quick_links
+_publish = setup.publish
 
 
 def _document(key):

@@ -27,11 +27,11 @@ from django.utils import timezone
 from wagtail.models import Revision, TaskState, WorkflowState
 from wagtail.rich_text import RichText
 
+from portal import setup
 from portal.groups import EDITOR, SUPERVISION_COMMITTEE, ensure_groups
 from portal.pages import compliance
 from portal.pages.models import (
     DisclosureCatalogItem,
-    DisclosureIndexPage,
     DisclosurePage,
     FinanceLineItem,
     HomePage,
@@ -210,12 +210,7 @@ def _at(day, hour=9):
 
 
 def ensure_index(parent, region, slug, title, intro):
-    index = DisclosureIndexPage.objects.child_of(parent).filter(slug=slug).first()
-    if index is None:
-        index = DisclosureIndexPage(title=title, slug=slug, region=region, intro=intro)
-        parent.add_child(instance=index)
-        index.save_revision(log_action=False).publish(log_action=False)
-    return index
+    return setup.ensure_disclosure_index(parent, region, slug, title, intro)
 
 
 def ensure_user(username, family_name, given_name, groups, region):

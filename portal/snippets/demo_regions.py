@@ -15,11 +15,9 @@ VILLAGES = [
 
 
 def load(stdout):
-    county, _ = Region.objects.get_or_create(
-        parent=None,
-        name=COUNTY[0],
-        defaults={"level": Region.Level.COUNTY, "code": COUNTY[1]},
-    )
+    from portal.setup import ensure_root_region
+
+    county, _ = ensure_root_region(COUNTY[0], COUNTY[1], "county")
     town, _ = Region.objects.get_or_create(
         parent=county,
         name=TOWN[0],

@@ -1,13 +1,18 @@
 """Build a believable demo site. Idempotent: running it twice changes nothing.
 
 Each area owns its own demo module (``portal.<app>.demo``) with a ``load(stdout)``
-function; this command only runs them in dependency order inside one transaction.
+function; this command only runs them in dependency order inside one transaction,
+between the first-run set-up steps of ``portal.setup`` (the same functions
+``setup_portal`` runs): roles and workflows first, page permissions and the
+disclosure workflows last.
 """
 
 import importlib
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from portal import setup
 
 DEMO_MODULES = [
     "portal.snippets.demo",  # regions, grids, staff, volunteers
@@ -22,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            setup.ensure_roles()
             for dotted in DEMO_MODULES:
                 try:
                     module = importlib.import_module(dotted)
@@ -30,4 +36,5 @@ class Command(BaseCommand):
                         continue
                     raise
                 module.load(self.stdout)
+            setup.ensure_page_access()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪"))

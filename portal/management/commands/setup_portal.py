@@ -12,6 +12,7 @@ Exit status 0 on success, 2 with a Chinese message on bad arguments.
 import sys
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 from portal.setup import SetupError, run_setup
 
@@ -56,6 +57,11 @@ class Command(BaseCommand):
             report = run_setup(name, code, options["level"], options["county"])
         except SetupError as exc:
             self.stderr.write(f"未完成设置：{exc}")
+            sys.exit(EXIT_BAD_ARGUMENTS)
+        except DatabaseError as exc:
+            self.stderr.write(
+                f"未完成设置：数据库不可用或尚未初始化（{exc}）。请先运行 python manage.py migrate"
+            )
             sys.exit(EXIT_BAD_ARGUMENTS)
         for line in report.lines():
             self.stdout.write(line)
