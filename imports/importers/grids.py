@@ -301,8 +301,11 @@ class GridImporter(BaseImporter):
                     f"网格编码前6位“{code[:6]}”与本表其他网格的区县代码“{prefix}”不一致，"
                     "一个门户只有一个区县",
                 )
-        texts = texts_above_header(
-            self._path, self.file_name, self.limits, self.table.header.row_number
+        path = getattr(self, "_path", None)
+        texts = (
+            texts_above_header(path, self.file_name, self.limits, self.table.header.row_number)
+            if path is not None and self.table is not None
+            else []
         )
         name = county_name_from_texts(texts)
         try:

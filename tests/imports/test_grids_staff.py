@@ -73,7 +73,9 @@ def test_phones_not_matching_names_are_refused_by_row_and_column(tree, tmp_path)
     result = GridImporter(None).run(write_csv(tmp_path / "g.csv", rows))
     assert result.refused and not Grid.objects.filter(code=GRID_EAST).exists()
     found = {(e.row, e.column): e.message for e in result.errors}
-    assert "1个电话" in found[(2, "专职网格员电话")] and "王芳、赵强" in found[(2, "专职网格员电话")]
+    assert (
+        "1个电话" in found[(2, "专职网格员电话")] and "王芳、赵强" in found[(2, "专职网格员电话")]
+    )
     assert "没有填写兼职网格员姓名" in found[(2, "兼职网格员电话")]
 
 
@@ -119,9 +121,7 @@ def test_staff_sheet_one_row_per_person(grids, tmp_path):
     assert GridStaff.objects.filter(name="王芳").exists()
 
 
-def test_staff_sheet_refuses_unknown_grid_bad_role_and_other_scope(
-    grids, town_admin, tmp_path
-):
+def test_staff_sheet_refuses_unknown_grid_bad_role_and_other_scope(grids, town_admin, tmp_path):
     rows = [
         STAFF_HEADER,
         [1, "411523009009009", "", "李明", "网格长", "13900139000", ""],
