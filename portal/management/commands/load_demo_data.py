@@ -9,7 +9,7 @@ disclosure workflows last.
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal import setup
@@ -26,6 +26,13 @@ class Command(BaseCommand):
     help = "载入演示数据（可重复运行）"
 
     def handle(self, *args, **options):
+        try:
+            self._load()
+        except setup.SetupError as exc:
+            raise CommandError(f"无法载入演示数据：{exc}") from None
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪"))
+
+    def _load(self):
         with transaction.atomic():
             setup.ensure_roles()
             for dotted in DEMO_MODULES:
@@ -37,4 +44,3 @@ class Command(BaseCommand):
                     raise
                 module.load(self.stdout)
             setup.ensure_page_access()
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪"))
