@@ -20,12 +20,15 @@ from portal.snippets.pii import id_check_code
 from portal.snippets.scope import restrict_to_scope
 
 from .importers import importer_for
+from .importers.gridref import grid_choice_label
 from .spreadsheet import neutralise, set_widths, style_header
 
 # Rows of the template that carry the dropdowns.
 VALIDATED_ROWS = 5000
 TEXT_COLUMNS = {"id_number", "phone", "leader_phone", "reporter_phone", "code", "grid", "number"}
 TITLES = {"grids": "网格台账", "volunteers": "志愿者花名册", "cases": "案件台账"}
+TITLES["services"] = "志愿服务记录"
+TITLES["points"] = "积分记录"
 
 
 def _example_id_number():
@@ -38,7 +41,18 @@ def _choices(kind, user):
     grids = Grid.objects.order_by("code")
     if user is not None:
         grids = restrict_to_scope(grids, user, "region")
-    grid_codes = list(grids.values_list("code", flat=True)[:VALIDATED_ROWS])
+    # "东湖社区第一网格（411523001001001）": the name for whoever fills the sheet, the
+    # code for the importer (``importers.gridref.clean_grid_cell``).
+    grid_codes = [
+        grid_choice_label(name, code)
+        for name, code in grids.values_list("name", "code")[:VALIDATED_ROWS]
+    ]
+    if kind == "points":
+        from portal.snippets.models import PointsEntry
+
+        return {"kind": [str(label) for _v, label in PointsEntry.Kind.choices]}
+    if kind == "services":
+        return {}
     if kind == "volunteers":
         return {
             "gender": [str(label) for _v, label in Volunteer.Gender.choices],

@@ -148,6 +148,7 @@ class ImportResult:
 
     def as_dict(self, error_limit=None):
         errors = self.errors if error_limit is None else self.errors[:error_limit]
+        warnings = self.warnings if error_limit is None else self.warnings[:error_limit]
         return {
             "kind": self.kind,
             "file": self.file_name,
@@ -176,7 +177,7 @@ class ImportResult:
             "unknown_columns": self.unknown_columns,
             "new_regions": self.new_regions,
             "new_teams": self.new_teams,
-            "warnings": [w.as_dict() for w in self.warnings],
+            "warnings": [w.as_dict() for w in warnings],
             "errors": [e.as_dict() for e in errors],
             "error_total": len(self.errors),
             "samples": self.samples,
