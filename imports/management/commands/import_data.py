@@ -98,7 +98,7 @@ class Command(BaseCommand):
         for item in options["map_category"]:
             old, sep, new = item.replace("＝", "=").partition("=")
             if not sep or not old.strip() or not new.strip():
-                raise CommandError(f"--map-category 的格式应为“表中类别=已有类别”，而不是“{item}”")
+                raise BadPath(f"--map-category 的格式应为“表中类别=已有类别”，而不是“{item}”")
             mapping[old.strip()] = new.strip()
         importer_options = {}
         if options["allow_new_categories"]:
