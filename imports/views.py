@@ -22,13 +22,48 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import jobs, storage
 from .exporting import export_register
-from .forms import ConfirmForm, UploadForm
+from .forms import ConfirmForm, UploadForm, options_from_post
+from .importers import importable_kinds, kind_labels
 from .models import ImportJob
 from .workbook_templates import build_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_LABELS = dict(ImportJob.Kind.choices)
+KIND_LABELS = kind_labels()
 PREVIEW_ERRORS_SHOWN = 1000
+
+# Where the imported records can be seen: (URL name, label), tried in order.
+RECORD_LISTINGS = {
+    "grids": [("wagtailsnippets_snippets_grid:list", "查看网格")],
+    "volunteers": [("wagtailsnippets_snippets_volunteer:list", "查看志愿者")],
+    "cases": [("cases_case_modeladmin_index", "查看案件")],
+    "services": [("wagtailsnippets_snippets_servicerecord:list", "查看志愿服务记录")],
+    "points": [("wagtailsnippets_snippets_pointsentry:list", "查看积分记录")],
+}
+
+
+def records_link(kind):
+    """(url, label) of the admin listing of ``kind``'s records, or None."""
+    from django.urls import NoReverseMatch
+
+    for name, label in RECORD_LISTINGS.get(kind, ()):
+        try:
+            return reverse(name), label
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def can_confirm(job, skip_invalid):
+    """Why the job cannot be imported as it stands (a Chinese message), or None."""
+    if job.status != ImportJob.Status.PREVIEW:
+        return "该导入已经处理过，不能重复确认"
+    if job.error_count and not skip_invalid:
+        return "文件中有错误行。请修改后重新上传，或勾选“跳过错误行”后再确认"
+    if not (job.new_count + job.updated_count):
+        if job.error_count:
+            return "文件中没有可以导入的行（所有需要写入的行都有错误），请修改后重新上传"
+        return "文件中的数据与系统中完全一致，无需导入"
+    return None
 
 
 def _private(response):
@@ -56,7 +91,7 @@ def _job_for(request, pk):
 
 
 def _require_import(user, kind=None):
-    kinds = jobs.importable_kinds(user)
+    kinds = importable_kinds(user)
     if not kinds or (kind is not None and kind not in kinds):
         raise PermissionDenied
     return kinds
@@ -93,9 +128,9 @@ class IndexView(ImportsBase, FormView):
                 "kind": kind,
                 "label": label,
                 "can_import": kind in self.kinds,
-                "can_export": jobs.can_export(user, kind),
+                "can_export": kind in jobs.EXPORT_PERMISSIONS and jobs.can_export(user, kind),
             }
-            for kind, label in ImportJob.Kind.choices
+            for kind, label in KIND_LABELS.items()
         ]
         context["recent_jobs"] = jobs.jobs_visible_to(user)[:10]
         context["background_rows"] = jobs.background_threshold()
@@ -123,7 +158,7 @@ class JobView(ImportsBase, TemplateView):
         return _private(super().dispatch(request, *args, **kwargs))
 
     def get_page_title(self):
-        return f"{self.job.get_kind_display()}导入：{self.job.file_name}"
+        return f"{KIND_LABELS.get(self.job.kind, self.job.kind)}导入：{self.job.file_name}"
 
     @property
     def page_title(self):
@@ -152,6 +187,15 @@ class JobView(ImportsBase, TemplateView):
             sample_groups=sample_groups,
             confirm_form=ConfirmForm(initial={"skip_invalid": job.skip_invalid}),
             importable_rows=job.new_count + job.updated_count,
+            # 确认导入 is offered only when there is something the import would write
+            confirmable=job.status == ImportJob.Status.PREVIEW
+            and bool(job.new_count + job.updated_count),
+            kind_label=KIND_LABELS.get(job.kind, job.kind),
+            records_link=records_link(job.kind) if job.status == ImportJob.Status.DONE else None,
+            warning_summary=report.get("warning_summary", []),
+            unknown_categories=report.get("unknown_categories", []),
+            category_choices=report.get("category_choices", []),
+            options=report.get("options", {}),
             status_url=reverse("imports:job_status", args=[job.pk]),
             **kwargs,
         )
@@ -180,15 +224,29 @@ def confirm(request, pk):
     _require_import(request.user)
     job = _job_for(request, pk)
     _require_import(request.user, job.kind)
-    if job.status != ImportJob.Status.PREVIEW:
-        messages.error(request, "该导入已经处理过，不能重复确认")
-        return redirect("imports:job", pk=job.pk)
+    if "recheck" in request.POST:
+        return _recheck(request, job)
     form = ConfirmForm(request.POST)
     skip_invalid = form.is_valid() and form.cleaned_data["skip_invalid"]
-    if job.error_count and not skip_invalid:
-        messages.error(request, "文件中有错误行。请修改后重新上传，或勾选“跳过错误行”后再确认")
+    refusal = can_confirm(job, skip_invalid)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("imports:job", pk=job.pk)
     jobs.start_import(job, skip_invalid=skip_invalid)
+    return redirect("imports:job", pk=job.pk)
+
+
+def _recheck(request, job):
+    """Check the file again with the choices made on the preview (e.g. categories)."""
+    if job.status != ImportJob.Status.PREVIEW or not job.stored_file:
+        messages.error(request, "该导入已经处理过，不能重新检查")
+        return redirect("imports:job", pk=job.pk)
+    report = dict(job.report or {})
+    report["options"] = options_from_post(request.POST, report.get("category_choices", []))
+    job.report = report
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["report", "status"])
+    jobs.start_analysis(job)
     return redirect("imports:job", pk=job.pk)
 
 

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_urls, jobs
 from .exporting import EXPORT_FULL_ID_ACTION
+from .importers.base import OUT_OF_SCOPE_ACTION
 
 
 @hooks.register("register_admin_urls")
@@ -27,4 +28,9 @@ def register_import_menu_item():
 def register_import_log_actions(actions):
     actions.register_action(
         EXPORT_FULL_ID_ACTION, "导出含完整身份证号的志愿者名单", "导出了含完整身份证号的志愿者名单"
+    )
+    actions.register_action(
+        OUT_OF_SCOPE_ACTION,
+        "导入辖区以外的记录（已拒绝）",
+        "试图通过导入修改辖区以外的记录，已拒绝",
     )

@@ -20,6 +20,7 @@ from portal.snippets.pii import id_check_code
 from portal.snippets.scope import restrict_to_scope
 
 from .importers import importer_for
+from .importers.gridref import grid_choice_label
 from .spreadsheet import neutralise, set_widths, style_header
 
 # Rows of the template that carry the dropdowns.
@@ -30,6 +31,8 @@ TITLES["grid_staff"] = "网格工作人员名册"
 TITLES["regions"] = "行政区划"
 TEXT_COLUMNS = TEXT_COLUMNS | {"work_phone", "parent_code", "worker_phones", "part_timer_phones",
                                "instructor_phones"}  # fmt: skip
+TITLES["services"] = "志愿服务记录"
+TITLES["points"] = "积分记录"
 
 
 def _example_id_number():
@@ -42,7 +45,18 @@ def _choices(kind, user):
     grids = Grid.objects.order_by("code")
     if user is not None:
         grids = restrict_to_scope(grids, user, "region")
-    grid_codes = list(grids.values_list("code", flat=True)[:VALIDATED_ROWS])
+    # "东湖社区第一网格（411523001001001）": the name for whoever fills the sheet, the
+    # code for the importer (``importers.gridref.clean_grid_cell``).
+    grid_codes = [
+        grid_choice_label(name, code)
+        for name, code in grids.values_list("name", "code")[:VALIDATED_ROWS]
+    ]
+    if kind == "points":
+        from portal.snippets.models import PointsEntry
+
+        return {"kind": [str(label) for _v, label in PointsEntry.Kind.choices]}
+    if kind == "services":
+        return {}
     if kind == "volunteers":
         return {
             "gender": [str(label) for _v, label in Volunteer.Gender.choices],

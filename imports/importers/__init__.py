@@ -3,7 +3,9 @@
 from .cases import CaseImporter
 from .grid_staff import GridStaffImporter
 from .grids import GridImporter
+from .points import PointsImporter
 from .regions import RegionImporter
+from .service_records import ServiceRecordImporter
 from .volunteers import VolunteerImporter
 
 IMPORTERS = {
@@ -12,11 +14,58 @@ IMPORTERS = {
     "cases": CaseImporter,
     "grid_staff": GridStaffImporter,
     "regions": RegionImporter,
+    "services": ServiceRecordImporter,
+    "points": PointsImporter,
+}
+
+# Other names accepted on the command line and the API. (``ImportJob.kind`` holds
+# at most 12 characters, hence the short ``services``.)
+KIND_ALIASES = {"service_records": "services"}
+
+# Labels and permissions of the kinds ``ImportJob.Kind`` and ``imports.jobs`` do
+# not list: volunteers' ledgers, the one-row-per-person staff sheet and the region tree.
+EXTRA_KIND_LABELS = {
+    "services": "志愿服务记录",
+    "points": "积分记录",
+    "grid_staff": "网格工作人员",
+    "regions": "行政区划",
+}
+EXTRA_KIND_PERMISSIONS = {
+    "grid_staff": ("snippets.add_gridstaff", "snippets.change_gridstaff"),
+    "regions": ("snippets.add_region", "snippets.change_region"),
+    "services": ("snippets.add_servicerecord", "snippets.change_servicerecord"),
+    "points": ("snippets.add_pointsentry", "snippets.view_volunteer"),
 }
 
 
 def importer_for(kind):
+    kind = KIND_ALIASES.get(kind, kind)
     try:
         return IMPORTERS[kind]
     except KeyError:
-        raise ValueError(f"未知的数据类型：{kind}（可选 grids、volunteers、cases）") from None
+        names = "、".join(IMPORTERS)
+        raise ValueError(f"未知的数据类型：{kind}（可选 {names}）") from None
+
+
+def kind_labels():
+    """kind → Chinese label, for every kind there is an importer for."""
+    from ..models import ImportJob
+
+    labels = {**dict(ImportJob.Kind.choices), **EXTRA_KIND_LABELS}
+    return {kind: str(labels.get(kind, kind)) for kind in IMPORTERS}
+
+
+def kind_permissions(kind):
+    from .. import jobs
+
+    kind = KIND_ALIASES.get(kind, kind)
+    return jobs.KIND_PERMISSIONS.get(kind) or EXTRA_KIND_PERMISSIONS[kind]
+
+
+def can_import(user, kind):
+    return user.is_active and user.has_perms(kind_permissions(kind))
+
+
+def importable_kinds(user):
+    """The kinds ``user`` may import, in the order of ``IMPORTERS``."""
+    return [kind for kind in IMPORTERS if can_import(user, kind)]

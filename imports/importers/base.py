@@ -70,14 +70,20 @@ class RowError:
 
 
 class Row:
-    """One data row on its way through the pipeline."""
+    """One data row on its way through the pipeline.
 
-    __slots__ = ("number", "data", "errors", "outcome", "pk", "changes", "before")
+    ``errors`` refuse the row; ``warnings`` do not: the row is imported as the
+    importer adjusted it (e.g. a case imported as not public), and the warning
+    tells the user what was done instead of what the sheet asked for.
+    """
+
+    __slots__ = ("number", "data", "errors", "warnings", "outcome", "pk", "changes", "before")
 
     def __init__(self, number, data, errors):
         self.number = number
         self.data = data
         self.errors = errors
+        self.warnings = []
         self.outcome = None
         self.pk = None
         self.changes = ()
@@ -85,6 +91,9 @@ class Row:
 
     def refuse(self, column, message):
         self.errors.append(RowError(self.number, column, message))
+
+    def warn(self, column, message):
+        self.warnings.append(RowError(self.number, column, message))
 
 
 @dataclass
@@ -107,6 +116,22 @@ class ImportResult:
     imported: bool = False
     # row number → reasons, for the error report (filled for every refused row)
     refused_rows: dict = field(default_factory=dict)
+    # row number → warnings of rows that are imported anyway (also in the report)
+    warning_rows: dict = field(default_factory=dict)
+    # warning message → number of rows that got it (the result's summary)
+    warning_counts: dict = field(default_factory=dict)
+    # what the user chose for this run (e.g. categories to create or map); kept
+    # in the job's report so that the confirmation runs with the same choices
+    options: dict = field(default_factory=dict)
+    # importer-specific lists shown in the preview (e.g. categories not yet in the catalog)
+    extra: dict = field(default_factory=dict)
+
+    def add_warning(self, warning):
+        """Record a warning of a row that is imported anyway."""
+        self.warnings.append(warning)
+        if warning.row is not None:
+            self.warning_rows.setdefault(warning.row, []).append(warning.message)
+        self.warning_counts[warning.message] = self.warning_counts.get(warning.message, 0) + 1
 
     @property
     def skipped(self):
@@ -123,6 +148,7 @@ class ImportResult:
 
     def as_dict(self, error_limit=None):
         errors = self.errors if error_limit is None else self.errors[:error_limit]
+        warnings = self.warnings if error_limit is None else self.warnings[:error_limit]
         return {
             "kind": self.kind,
             "file": self.file_name,
@@ -140,10 +166,18 @@ class ImportResult:
                 "errors": self.counts[ERROR],
                 "skipped": self.skipped,
             },
+            # rows imported with a warning (e.g. a case imported as not public)
+            "warning_count": len(self.warning_rows),
+            "warning_summary": [
+                {"message": message, "rows": count}
+                for message, count in sorted(self.warning_counts.items())
+            ],
+            "options": self.options,
+            **self.extra,
             "unknown_columns": self.unknown_columns,
             "new_regions": self.new_regions,
             "new_teams": self.new_teams,
-            "warnings": [w.as_dict() for w in self.warnings],
+            "warnings": [w.as_dict() for w in warnings],
             "errors": [e.as_dict() for e in errors],
             "error_total": len(self.errors),
             "samples": self.samples,
@@ -158,11 +192,16 @@ class BaseImporter:
     key_column = ""
     sample_size = 5
 
-    def __init__(self, user=None, *, skip_invalid=False, dry_run=False, progress=None):
+    def __init__(
+        self, user=None, *, skip_invalid=False, dry_run=False, progress=None, options=None
+    ):
         self.user = user
         self.skip_invalid = skip_invalid
         self.dry_run = dry_run
         self._progress = progress
+        if options is None:
+            options = options_of_job(getattr(progress, "job", None))
+        self.options = dict(options or {})
         self.limits = Limits.from_settings()
         self.table = None
         self.file_name = ""
@@ -203,6 +242,7 @@ class BaseImporter:
             file_name=self.file_name,
             skip_invalid=self.skip_invalid,
             dry_run=self.dry_run,
+            options=self.options,
         )
         try:
             self.progress("读取文件")
@@ -313,6 +353,9 @@ class BaseImporter:
                 row.outcome = ERROR
                 result.errors.extend(row.errors)
                 result.refused_rows[row.number] = [str(e.message) for e in row.errors]
+            else:
+                for warning in row.warnings:
+                    result.add_warning(warning)
             result.counts[row.outcome] += 1
             bucket = result.samples[row.outcome]
             if len(bucket) < self.sample_size:
@@ -321,8 +364,66 @@ class BaseImporter:
                     entry["changes"] = list(row.changes)
                 if row.outcome == ERROR:
                     entry["errors"] = [str(e) for e in row.errors]
+                elif row.warnings:
+                    entry["warnings"] = [w.message for w in row.warnings]
                 bucket.append(entry)
         result.errors.sort(key=lambda e: e.row or 0)
+
+
+# Existence oracles: a row naming a person or a case that exists outside the
+# user's regions is refused with a message that says nothing about where (or
+# whether) it exists, and the attempt is logged. The same messages are given
+# for other refusals (see the importers' ``check_row``), so the message alone
+# tells the user nothing.
+UNAVAILABLE_ID_NUMBER = "无法导入此行：身份证号不可用，请核对或联系上级管理员"
+UNAVAILABLE_CASE_NUMBER = "无法导入此行：案件编号不可用，请核对或联系上级管理员"
+OUT_OF_SCOPE_ACTION = "imports.out_of_scope_row"
+
+
+def refuse_out_of_scope(importer, row, column, message, model, pk):
+    """Refuse ``row`` without revealing that ``model`` ``pk`` exists elsewhere, and log it.
+
+    The log goes to the server log and to Wagtail's audit log on the record
+    itself, so that the administrators of its region see who tried.
+    """
+    row.refuse(column, message)
+    user = importer.user
+    logger.warning(
+        "import of %s by %s: row %s names %s %s outside the user's regions",
+        importer.file_name,
+        getattr(user, "pk", None),
+        row.number,
+        model._meta.label,
+        pk,
+    )
+    instance = model.objects.filter(pk=pk).first()
+    if instance is None:
+        return
+    try:
+        from wagtail.log_actions import log
+
+        log(
+            instance=instance,
+            action=OUT_OF_SCOPE_ACTION,
+            user=user,
+            data={"file": importer.file_name, "row": row.number, "kind": importer.kind},
+        )
+    except Exception:  # the audit log must not turn a refusal into a failure
+        logger.exception("could not write the audit log entry for an out-of-scope import row")
+
+
+def options_of_job(job):
+    """The options a user chose for an import job (stored in its report), or ``{}``.
+
+    The admin's confirmation and the background task build the importer from
+    the job alone (``imports.jobs``); the choices made on the preview travel
+    with the job's report, which the importer reaches through the job's
+    progress callback.
+    """
+    report = getattr(job, "report", None)
+    if isinstance(report, dict) and isinstance(report.get("options"), dict):
+        return report["options"]
+    return {}
 
 
 def chunked(items, size=CHUNK):

@@ -12,13 +12,18 @@ query per row; for archives of 10⁵–10⁶ rows the importer calls the same ru
 functions on whole chunks instead.
 """
 
+import hashlib
+
 from django.utils import timezone
 
 from portal.cases.models import Case, CaseCategory, CaseEvent
 from portal.cases.services import (
     CASE_NUMBER_RE,
+    CaseRuleError,
     case_state_problems,
     compute_deadline,
+    creation_event,
+    prepare_case,
     public_summary_problems,
 )
 from search import indexing
@@ -32,8 +37,23 @@ from ..cleaning import (
     clean_text,
 )
 from ..table import Column
-from .base import NEW, UNCHANGED, UPDATE, BaseImporter, chunked
-from .lookups import LOOKUP_CHUNK, GridLookup, Scope, clean_grid_ref
+from .base import (
+    NEW,
+    UNAVAILABLE_CASE_NUMBER,
+    UNCHANGED,
+    UPDATE,
+    BaseImporter,
+    chunked,
+    refuse_out_of_scope,
+)
+from .gridref import clean_grid_cell
+from .lookups import LOOKUP_CHUNK, GridLookup, Scope
+
+# A row marked public without a summary is imported as not public (a warning):
+# public pages show only the summary written for the public, never the report.
+PUBLIC_WITHOUT_SUMMARY = "已按不公开导入：缺少公开摘要"
+# Deadline of a category created by an import (editable in the admin afterwards).
+NEW_CATEGORY_DEADLINE_DAYS = 15
 
 Status = Case.Status
 
@@ -105,10 +125,10 @@ COLUMNS = [
     Column(
         "grid",
         "所属网格",
-        clean_grid_ref,
+        clean_grid_cell,
         synonyms=("网格编码", "所属网格编码", "网格"),
         required=True,
-        help="填写网格编码",
+        help="填写网格编码，或从下拉列表选择“网格名称（网格编码）”",
     ),
     Column(
         "place",
@@ -190,11 +210,17 @@ class CaseImporter(BaseImporter):
     def check_row(self, row):
         data = row.data
         number = data.get("number")
-        if number and not CASE_NUMBER_RE.match(number):
-            row.refuse(
-                self.header("number"),
-                f"案件编号“{number}”格式不正确，应为 AJ + 4位年份 + 至少6位序号，如 AJ2025000001",
-            )
+        if number:
+            match = CASE_NUMBER_RE.match(number)
+            if not match:
+                row.refuse(
+                    self.header("number"),
+                    f"案件编号“{number}”格式不正确，应为 AJ + 4位年份 + 至少6位序号，如 AJ2025000001",
+                )
+            elif int(match.group(1)) > timezone.localdate().year:
+                # No case is numbered in a year still to come; the message is the
+                # one an out-of-scope case number gets, so neither reveals anything.
+                row.refuse(self.header("number"), UNAVAILABLE_CASE_NUMBER)
         reported, closed = data.get("reported_at"), data.get("closed_at")
         if reported and closed and closed < reported:
             row.refuse(self.header("closed_at"), "办结时间早于上报时间")
@@ -206,28 +232,74 @@ class CaseImporter(BaseImporter):
             "当前状态": Status(row.data["status"]).label if row.data.get("status") else "",
         }
 
-    def resolve(self, rows, result):
-        scope = Scope(self.user)
+    # --- categories ------------------------------------------------------------------
+
+    def _category_options(self):
+        """What the user chose for categories the catalog lacks: create them, or map them."""
+        allow_new = bool(self.options.get("allow_new_categories"))
+        mapping = self.options.get("category_map") or {}
+        if not isinstance(mapping, dict):
+            mapping = {}
+        return allow_new, {str(k).strip(): str(v).strip() for k, v in mapping.items() if v}
+
+    def _resolve_categories(self, rows, result):
         categories = {}
         for category in CaseCategory.objects.all():
             categories[category.name] = category
             categories[category.code] = category
         self.categories = {category.id: category for category in categories.values()}
-        category_names = "、".join(sorted({c.name for c in categories.values()})) or "（尚未设置）"
+        self.new_categories = {}
+        names = sorted({c.name for c in categories.values()})
+        category_names = "、".join(names) or "（尚未设置）"
+        allow_new, mapping = self._category_options()
+        header = self.header("category")
+        unknown = {}
+        for row in rows:
+            name = row.data.get("category")
+            if not name:
+                continue
+            category = categories.get(name)
+            if category is not None:
+                row.data["category_id"] = category.id
+                continue
+            entry = unknown.setdefault(name, {"name": name, "rows": 0, "action": "refused"})
+            entry["rows"] += 1
+            target = mapping.get(name)
+            if target:
+                category = categories.get(target)
+                if category is None:
+                    row.refuse(header, f"事件类别“{name}”要对应的类别“{target}”不存在")
+                    continue
+                entry["action"], entry["mapped_to"] = "mapped", category.name
+                row.data["category_id"] = category.id
+            elif allow_new:
+                entry["action"] = "new"
+                row.data["new_category"] = name
+                self.new_categories.setdefault(
+                    name, CaseCategory(name=name, deadline_days=NEW_CATEGORY_DEADLINE_DAYS)
+                )
+            else:
+                row.refuse(
+                    header,
+                    f"事件类别“{name}”不存在，可填写：{category_names}；"
+                    "也可在预览中勾选“允许新建类别”，或把它对应到已有类别",
+                )
+        result.extra["unknown_categories"] = [unknown[name] for name in sorted(unknown)]
+        result.extra["category_choices"] = names
+        result.extra["new_category_deadline_days"] = NEW_CATEGORY_DEADLINE_DAYS
+
+    def _category_of(self, data):
+        if "new_category" in data:
+            return self.new_categories[data["new_category"]]
+        return self.categories[data["category_id"]]
+
+    def resolve(self, rows, result):
+        scope = Scope(self.user)
+        self._resolve_categories(rows, result)
         grids = GridLookup({row.data["grid"] for row in rows if row.data.get("grid")}, scope)
         self.grid_region = {}
         for row in rows:
             data = row.data
-            name = data.get("category")
-            if name:
-                category = categories.get(name)
-                if category is None:
-                    row.refuse(
-                        self.header("category"),
-                        f"事件类别“{name}”不存在，可填写：{category_names}",
-                    )
-                else:
-                    data["category_id"] = category.id
             ref = data.get("grid")
             if ref:
                 problem = grids.problem(ref)
@@ -256,18 +328,26 @@ class CaseImporter(BaseImporter):
             data = row.data
             before = existing.get(data["number"])
             if before is not None and not scope.allows(before["village_id"]):
-                row.refuse(self.header("number"), "该案件属于您管辖范围以外的村（社区），不能修改")
+                refuse_out_of_scope(
+                    self, row, self.header("number"), UNAVAILABLE_CASE_NUMBER, Case, before["id"]
+                )
                 continue
             state = self._merged_state(data, before)
             if not self._check_state(row, state):
                 continue
             if before is None:
-                row.outcome = NEW  # the state is built again when writing: saves memory
+                # Checked through the case service now, built again when writing: saves memory.
+                if self._new_case(row, state) is not None:
+                    row.outcome = NEW
                 continue
             row.pk = before["id"]
             changes, model_changes = [], {}
             for name, label in COMPARED:
                 key = _DIRECT.get(name, name)
+                if name == "category_id" and "new_category" in data:
+                    changes.append(label)  # a category created on import: always a change
+                    model_changes[name] = None
+                    continue
                 if key not in data:
                     continue
                 if state[name] != before[name]:
@@ -319,6 +399,10 @@ class CaseImporter(BaseImporter):
             and state["closed_at"] < state["reported_at"]
         ):
             row.refuse(self.header("closed_at"), "办结时间早于上报时间")
+        if state["is_public"] and not (state["public_summary"] or "").strip():
+            # Not a reason to refuse the row: it is imported as not public.
+            row.warn(self.header("is_public"), PUBLIC_WITHOUT_SUMMARY)
+            state["is_public"] = row.data["is_public"] = False
         for problem in public_summary_problems(
             state["is_public"],
             state["public_summary"],
@@ -327,6 +411,36 @@ class CaseImporter(BaseImporter):
         ):
             row.refuse(self.header("public_summary"), problem)
         return not row.errors
+
+    def _new_case(self, row, state):
+        """The unsaved case for a new row, through ``services.prepare_case``; None if refused."""
+        try:
+            return prepare_case(
+                number=row.data["number"],
+                category=self._category_of(row.data),
+                grid_id=state["grid_id"],
+                village_id=self.grid_region[state["grid_id"]],
+                tier=Case.Tier.GRID,
+                **{
+                    name: state[name]
+                    for name, _label in COMPARED
+                    if name not in ("category_id", "grid_id")
+                },
+            )
+        except CaseRuleError as exc:
+            for field_name, messages in exc.message_dict.items():
+                column = self._header_for_field(field_name)
+                for message in messages:
+                    row.refuse(column, message)
+            return None
+
+    def _header_for_field(self, field_name):
+        key = {"category": "category", "grid": "grid", "__all__": "number"}.get(
+            field_name, field_name
+        )
+        if any(col.key == key for col in self.columns):
+            return self.header(key)
+        return ""
 
     # --- writing ---------------------------------------------------------------------
 
@@ -343,32 +457,41 @@ class CaseImporter(BaseImporter):
             detail=detail[:300],
         )
 
+    def _create_categories(self):
+        """Create the categories the user allowed, each with a unique code."""
+        for name in sorted(self.new_categories):
+            category = self.new_categories[name]
+            digest = hashlib.sha1(name.encode()).hexdigest()
+            code = f"imported-{digest[:10]}"
+            suffix = 1
+            while CaseCategory.objects.filter(code=code).exists():
+                suffix += 1
+                code = f"imported-{digest[:10]}-{suffix}"
+            category.code = code
+            category.description = f"导入时新建（{self.file_name}），请核对办理时限"
+            category.save()
+            self.categories[category.id] = category
+
     def write(self, new_rows, update_rows, result):
         self.now = timezone.now()
+        self._create_categories()
         done, total = 0, len(new_rows) + len(update_rows)
         detail_new = f"批量导入（{self.file_name}），状态：{{}}"
         for chunk in chunked(new_rows):
             cases = []
             for row in chunk:
-                state = self._merged_state(row.data, None)
-                category = self.categories[state["category_id"]]
-                cases.append(
-                    Case(
-                        number=row.data["number"],
-                        village_id=self.grid_region[state["grid_id"]],
-                        deadline=compute_deadline(category, state["reported_at"]),
-                        tier=Case.Tier.GRID,
-                        **{name: state[name] for name, _label in COMPARED},
-                    )
-                )
+                case = self._new_case(row, self._merged_state(row.data, None))
+                if case is None:  # checked before writing; a change in between undoes it all
+                    raise CaseRuleError("；".join(str(e) for e in row.errors))
+                cases.append(case)
             Case.objects.bulk_create(cases)
             CaseEvent.objects.bulk_create(
-                self._event(
-                    case.pk,
-                    "",
-                    case.status,
-                    case.tier,
-                    detail_new.format(case.get_status_display()),
+                creation_event(
+                    case,
+                    self.user,
+                    imported=True,
+                    at=self.now,
+                    detail=detail_new.format(case.get_status_display()),
                 )
                 for case in cases
             )
@@ -383,7 +506,9 @@ class CaseImporter(BaseImporter):
                 tier = changes.pop("_tier")
                 state = changes.pop("_state")
                 if "category_id" in changes or "reported_at" in changes:
-                    category = self.categories[state["category_id"]]
+                    category = self._category_of(row.data)
+                    if "new_category" in row.data:
+                        changes["category_id"] = state["category_id"] = category.id
                     changes["deadline"] = compute_deadline(category, state["reported_at"])
                 if "grid_id" in changes:
                     changes["village_id"] = self.grid_region[state["grid_id"]]

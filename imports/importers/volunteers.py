@@ -19,11 +19,11 @@ from portal.snippets.models import ServiceRecord, Volunteer, VolunteerTeam
 from portal.snippets.models.volunteers import VolunteerSkill
 from portal.snippets.pii import (
     birth_date_from_id,
-    encrypt_id_number,
     gender_from_id,
     hash_id_number,
     mask_id_number,
 )
+from portal.snippets.volunteering import seal_id_number
 
 from ..cleaning import (
     choice_cleaner,
@@ -38,8 +38,18 @@ from ..cleaning import (
     clean_year_month_or_date,
 )
 from ..table import Column
-from .base import NEW, UNCHANGED, UPDATE, BaseImporter, chunked, insert_rows
-from .lookups import LOOKUP_CHUNK, GridLookup, Scope, clean_grid_ref, in_chunks
+from .base import (
+    NEW,
+    UNAVAILABLE_ID_NUMBER,
+    UNCHANGED,
+    UPDATE,
+    BaseImporter,
+    chunked,
+    insert_rows,
+    refuse_out_of_scope,
+)
+from .gridref import clean_grid_cell
+from .lookups import LOOKUP_CHUNK, GridLookup, Scope, in_chunks
 
 CARRY_FORWARD_ACTIVITY = "导入前累计服务时长（结转）"
 CARRY_FORWARD_VERIFIER = "批量导入"
@@ -113,10 +123,10 @@ COLUMNS = [
     Column(
         "grid",
         "所属网格",
-        clean_grid_ref,
+        clean_grid_cell,
         synonyms=("所属网格编码", "网格编码", "网格"),
         required=True,
-        help="填写网格编码",
+        help="填写网格编码，或从下拉列表选择“网格名称（网格编码）”",
     ),
     Column(
         "teams",
@@ -194,6 +204,10 @@ class VolunteerImporter(BaseImporter):
                     f"出生日期与身份证号不一致（身份证号显示为 {born:%Y-%m-%d}）",
                 )
         data["birth_date"] = born
+        if born > timezone.localdate():
+            # Not a person yet; refused with the message an out-of-scope number gets,
+            # so that message alone says nothing about anyone registered elsewhere.
+            row.refuse(self.header("id_number"), UNAVAILABLE_ID_NUMBER)
 
     def describe(self, row):
         number = row.data.get("id_number")
@@ -254,13 +268,12 @@ class VolunteerImporter(BaseImporter):
             if values is None:
                 row.outcome = NEW
                 continue
-            row.pk = values[0]
             if not scope.allows(values[-1]):
-                row.refuse(
-                    id_header,
-                    "该身份证号的志愿者已登记在您管辖范围以外的网格，不能修改，请联系其所在乡镇（街道）",
+                refuse_out_of_scope(
+                    self, row, id_header, UNAVAILABLE_ID_NUMBER, Volunteer, values[0]
                 )
                 continue
+            row.pk = values[0]
             before = dict(zip(fields, values, strict=True))
             changes = []
             model_changes = {}
@@ -335,22 +348,18 @@ class VolunteerImporter(BaseImporter):
         volunteers = []
         for row in rows:
             data = row.data
-            number = data["id_number"]
-            volunteers.append(
-                Volunteer(
-                    name=data["name"],
-                    gender=data["gender"],
-                    id_number_encrypted=encrypt_id_number(number),
-                    id_number_hash=data["id_hash"],
-                    id_number_masked=mask_id_number(number),
-                    phone=data.get("phone", ""),
-                    birth_date=data["birth_date"],
-                    political_status=data.get("political_status", Volunteer.PoliticalStatus.MASSES),
-                    grid_id=data["grid_id"],
-                    registration_date=data.get("registration_date"),
-                    notes=data.get("notes", ""),
-                )
+            volunteer = Volunteer(
+                name=data["name"],
+                gender=data["gender"],
+                phone=data.get("phone", ""),
+                birth_date=data["birth_date"],
+                political_status=data.get("political_status", Volunteer.PoliticalStatus.MASSES),
+                grid_id=data["grid_id"],
+                registration_date=data.get("registration_date"),
+                notes=data.get("notes", ""),
             )
+            # Validated in check_row; sealed the way the admin form seals it.
+            volunteers.append(seal_id_number(volunteer, data["id_number"]))
         Volunteer.objects.bulk_create(volunteers)
         team_links, skill_links, records = [], [], []
         today = timezone.localdate()

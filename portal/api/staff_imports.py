@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imports import jobs
+from imports.importers import can_import, kind_labels
 from imports.models import ImportJob
 
 from .permissions import IsPortalStaff
@@ -36,7 +37,7 @@ class ImportErrorSerializer(serializers.Serializer):
 
 class ImportJobSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = serializers.SerializerMethodField()
     percent = serializers.IntegerField(help_text="进度百分比")
     busy = serializers.BooleanField(source="is_busy", help_text="是否仍在处理")
     errors = serializers.SerializerMethodField(help_text=f"错误行（最多 {ERRORS_RETURNED} 条）")
@@ -77,6 +78,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
             for e in errors
         ]
 
+    def get_kind_label(self, job) -> str:
+        return kind_labels().get(job.kind, job.kind)
+
     def get_error_total(self, job) -> int:
         report = job.report or {}
         return report.get("error_total", len(report.get("errors", [])))
@@ -84,8 +88,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=ImportJob.Kind.choices,
-        help_text="grids（网格）、volunteers（志愿者）、cases（案件）",
+        choices=list(kind_labels().items()),
+        help_text="grids（网格）、volunteers（志愿者）、cases（案件）、"
+        "services（志愿服务记录）、points（积分记录）",
     )
     file = serializers.FileField(help_text=".xlsx、.xls 或 .csv")
     skip_invalid = serializers.BooleanField(
@@ -95,6 +100,33 @@ class ImportUploadSerializer(serializers.Serializer):
         default=False,
         help_text="检查通过后立即导入；为 false 时只检查（预览），之后再调用确认接口",
     )
+    allow_new_categories = serializers.BooleanField(
+        default=False, help_text="案件：系统中没有的事件类别在导入时新建（默认办理时限 15 天）"
+    )
+    map_category = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="案件：把表中的事件类别对应到已有类别，每项为“表中类别=已有类别”，可重复",
+    )
+
+    def validate_map_category(self, items):
+        mapping = {}
+        for item in items:
+            old, sep, new = item.replace("＝", "=").partition("=")
+            if not sep or not old.strip() or not new.strip():
+                raise serializers.ValidationError(f"格式应为“表中类别=已有类别”，而不是“{item}”")
+            mapping[old.strip()] = new.strip()
+        return mapping
+
+    def importer_options(self):
+        data = self.validated_data
+        options = {}
+        if data.get("allow_new_categories"):
+            options["allow_new_categories"] = True
+        if data.get("map_category"):
+            options["category_map"] = data["map_category"]
+        return options
 
 
 class ImportConfirmSerializer(serializers.Serializer):
@@ -168,8 +200,8 @@ class ImportListCreateView(APIView):
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         kind = form.validated_data["kind"]
-        if not jobs.can_import(request.user, kind):
-            raise PermissionDenied(f"你的账号没有导入{ImportJob.Kind(kind).label}数据的权限。")
+        if not can_import(request.user, kind):
+            raise PermissionDenied(f"你的账号没有导入{kind_labels()[kind]}数据的权限。")
         upload = form.validated_data["file"]
         job = jobs.create_job(
             kind=kind,
@@ -179,6 +211,11 @@ class ImportListCreateView(APIView):
             skip_invalid=form.validated_data["skip_invalid"],
             source=API_SOURCE,
         )
+        options = form.importer_options()
+        if options and job.status == ImportJob.Status.QUEUED:
+            # travels with the job to the analysis and the confirmation (see imports.importers.base)
+            job.report = {**(job.report or {}), "options": options}
+            job.save(update_fields=["report"])
         job = jobs.start_analysis(job)
         if form.validated_data["confirm"] and job.status == ImportJob.Status.PREVIEW:
             if job.error_count and not job.skip_invalid:
@@ -212,8 +249,10 @@ class ImportConfirmView(APIView):
     )
     def post(self, request, pk):
         job = _job_for(request.user, pk)
-        if not jobs.can_import(request.user, job.kind):
-            raise PermissionDenied(f"你的账号没有导入{job.get_kind_display()}数据的权限。")
+        if not can_import(request.user, job.kind):
+            raise PermissionDenied(
+                f"你的账号没有导入{kind_labels().get(job.kind, job.kind)}数据的权限。"
+            )
         form = ImportConfirmSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         return _answer(_confirm(job, form.validated_data["skip_invalid"]))

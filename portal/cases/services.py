@@ -357,12 +357,90 @@ def _clean(case, exclude=()):
         raise CaseRuleError(errors)
 
 
+# Relations are instances (or ids) the caller has already looked up; checking that
+# they exist again would cost a query per case (the database's foreign keys hold).
+_RELATIONS = ("category", "grid", "village", "discoverer", "handler")
+
+
+def prepare_case(*, village_id=None, **fields):
+    """A validated, unsaved ``Case`` built from ``fields`` without any database query.
+
+    The rules every new case obeys, wherever it comes from: defaults (reported
+    now; status 受理), the deadline from the category, the number's format (the
+    number is left empty for ``_save_new`` to allocate when not given), the
+    village from the grid, and ``_clean``'s field and content rules. ``category``
+    must be a ``CaseCategory`` instance (its deadline is read); the grid may be
+    an instance or ``grid_id`` with ``village_id``. Raises ``CaseRuleError``.
+
+    ``build_case`` adds the checks that need the database (permission, scope,
+    an existing number); a bulk importer does those on whole chunks and calls
+    this per row.
+    """
+    unknown = set(fields) - CREATE_FIELDS - {"grid_id", "discoverer_id", "handler_id"}
+    if unknown:
+        raise TypeError(f"create_case() got unexpected fields: {', '.join(sorted(unknown))}")
+    grid = fields.get("grid")
+    if grid is None and not fields.get("grid_id"):
+        raise CaseRuleError({"grid": "请选择案件所属网格"})
+    if fields.get("reported_at", ...) is None:
+        raise CaseRuleError({"reported_at": "请填写上报时间"})
+    fields.setdefault("reported_at", timezone.now())
+    category = fields.get("category")
+    if category is None:
+        raise CaseRuleError({"category": "请选择事件类别"})
+    if not fields.get("deadline"):
+        fields["deadline"] = compute_deadline(category, fields["reported_at"])
+    number = (fields.pop("number", None) or "").strip()
+    if number and not CASE_NUMBER_RE.match(number):
+        raise CaseRuleError(
+            {"number": f"案件编号“{number}”格式不正确，应为 AJ + 4位年份 + 至少6位序号"}
+        )
+    case = Case(**fields)
+    case.number = number
+    if grid is not None:
+        case.village_id = grid.region_id
+    else:
+        case.village_id = village_id
+    _clean(case, exclude=_RELATIONS)
+    return case
+
+
+def creation_event(case, user, *, imported=None, detail=None, at=None):
+    """The unsaved first event of a new ``case``: 受理, or 导入 for a case given in a later state.
+
+    ``create_case`` and the importer both write this, so that the event log of
+    every case starts the same way. ``imported`` forces the 导入 action (a bulk
+    import records where the case came from even when it is still 受理).
+    """
+    if imported is None:
+        imported = case.status != Status.ACCEPTED
+    if detail is None:
+        detail = (
+            f"按导入数据建立，状态：{case.get_status_display()}"
+            if imported
+            else f"登记来源：{case.get_source_display()}"
+        )
+    if at is None:
+        at = timezone.now() if imported else case.reported_at
+    return CaseEvent(
+        case=case,
+        action=Action.IMPORT if imported else Action.CREATE,
+        actor=user,
+        at=at,
+        from_status="",
+        to_status=case.status,
+        from_tier="",
+        to_tier=case.tier,
+        detail=detail[:300],
+    )
+
+
 def build_case(*, user, **fields):
     """A validated, unsaved ``Case`` (number left empty unless given).
 
-    ``create_case`` saves what this returns; a bulk importer may call it per row,
-    allocate numbers itself and ``bulk_create``. ``user=None`` is a trusted system
-    caller (a management command): no permission or scope check.
+    ``create_case`` saves what this returns. ``user=None`` is a trusted system
+    caller (a management command): no permission or scope check. The rules
+    themselves are ``prepare_case``'s; this adds the ones that need a query.
     """
     unknown = set(fields) - CREATE_FIELDS
     if unknown:
@@ -374,26 +452,10 @@ def build_case(*, user, **fields):
         raise CaseRuleError({"grid": "请选择案件所属网格"})
     _check_scope_for_grid(user, grid, "登记")
     fields.setdefault("discoverer", user)
-    fields.setdefault("reported_at", timezone.now())
-    if fields.get("reported_at") is None:
-        raise CaseRuleError({"reported_at": "请填写上报时间"})
-    category = fields.get("category")
-    if category is None:
-        raise CaseRuleError({"category": "请选择事件类别"})
-    if not fields.get("deadline"):
-        fields["deadline"] = compute_deadline(category, fields["reported_at"])
-    number = (fields.pop("number", None) or "").strip()
-    case = Case(**fields)
-    case.number = number
+    case = prepare_case(**fields)
     case.village = grid.region
-    _clean(case)
-    if number:
-        if not CASE_NUMBER_RE.match(number):
-            raise CaseRuleError(
-                {"number": f"案件编号“{number}”格式不正确，应为 AJ + 4位年份 + 至少6位序号"}
-            )
-        if Case.objects.filter(number=number).exists():
-            raise CaseRuleError({"number": f"案件编号 {number} 已存在"})
+    if case.number and Case.objects.filter(number=case.number).exists():
+        raise CaseRuleError({"number": f"案件编号 {case.number} 已存在"})
     return case
 
 
@@ -425,22 +487,7 @@ def create_case(*, user, **fields):
     with transaction.atomic():
         case = build_case(user=user, **fields)
         _save_new(case)
-        imported = case.status != Status.ACCEPTED
-        CaseEvent.objects.create(
-            case=case,
-            action=Action.IMPORT if imported else Action.CREATE,
-            actor=user,
-            at=timezone.now() if imported else case.reported_at,
-            from_status="",
-            to_status=case.status,
-            from_tier="",
-            to_tier=case.tier,
-            detail=(
-                f"按导入数据建立，状态：{case.get_status_display()}"
-                if imported
-                else f"登记来源：{case.get_source_display()}"
-            ),
-        )
+        creation_event(case, user).save()
         indexing.cases_changed([case.pk])
     return case
 

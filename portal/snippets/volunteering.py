@@ -40,10 +40,33 @@ def points_balance(volunteer, replacing=None):
 
 def redeem_problem(volunteer, points, replacing=None):
     """Chinese refusal when redeeming ``points`` would overdraw the balance, else None."""
-    balance = points_balance(volunteer, replacing=replacing)
+    return overdraw_problem(points_balance(volunteer, replacing=replacing), points)
+
+
+def overdraw_problem(balance, points):
+    """The ledger rule itself: a redemption may not exceed the balance (None when it does not).
+
+    ``redeem_problem`` applies it to one volunteer's stored balance; the points
+    importer to a running balance over a whole file.
+    """
     if points > balance:
         return f"积分余额不足：当前余额 {balance} 分，不能兑换 {points} 分"
     return None
+
+
+def points_balances(volunteer_ids):
+    """Volunteer id → stored balance (earned minus redeemed), in one grouped query."""
+    balances = dict.fromkeys(volunteer_ids, 0)
+    rows = (
+        PointsEntry.objects.filter(volunteer_id__in=list(balances))
+        .values_list("volunteer_id", "kind")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    for volunteer_id, kind, total in rows:
+        sign = 1 if kind == PointsEntry.Kind.EARNED else -1
+        balances[volunteer_id] += sign * (total or 0)
+    return balances
 
 
 def _subquery_sum(model, field, output, **filters):

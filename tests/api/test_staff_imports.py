@@ -39,7 +39,7 @@ def upload(client, token, path, **fields):
     with open(path, "rb") as handle:
         response = client.post(
             "/api/staff/imports/",
-            {"kind": "grids", "file": handle, **fields},
+            {"kind": fields.pop("kind", "grids"), "file": handle, **fields},
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
     return response, json.loads(response.content)
@@ -148,3 +148,47 @@ def test_missing_kind_or_file_is_a_400(client, town_admin, token_for):
     assert response.status_code == 400
     data = json.loads(response.content)
     assert set(data) == {"kind", "file"}
+
+
+def test_case_upload_passes_category_options(client, tree, town_admin, token_for, tmp_path):
+    from portal.cases.models import Case, CaseCategory
+
+    CaseCategory.objects.get_or_create(
+        name="矛盾纠纷", defaults={"code": "dispute-x", "deadline_days": 15}
+    )
+    path = tmp_path / "cases.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["案件编号", "标题", "事件描述", "事件类别", "事件来源", "所属网格", "上报时间"],
+                [
+                    "AJ2025900001",
+                    "甲",
+                    "楼道堆物",
+                    "违章建筑",
+                    "网格员上报",
+                    "411523001001001",
+                    "2025-03-01 09:30",
+                ],
+                [
+                    "AJ2025900002",
+                    "乙",
+                    "邻里争吵",
+                    "邻里纠纷",
+                    "网格员上报",
+                    "411523001001001",
+                    "2025-03-01 09:30",
+                ],
+            ]  # fmt: skip
+        )
+    token = token_for(town_admin)
+    response, data = upload(
+        client, token, path, kind="cases", confirm="true", allow_new_categories="true",
+        map_category=["邻里纠纷=矛盾纠纷"],
+    )  # fmt: skip
+    assert response.status_code == 201, data
+    assert data["status"] == "done", data
+    assert Case.objects.get(number="AJ2025900001").category.name == "违章建筑"
+    assert Case.objects.get(number="AJ2025900002").category.name == "矛盾纠纷"
+    response, data = upload(client, token, path, kind="cases", map_category=["没有等号"])
+    assert response.status_code == 400 and "格式" in json.dumps(data, ensure_ascii=False)

@@ -179,7 +179,8 @@ def test_template_download_has_header_example_and_dropdowns(client, grids, town_
     options = book["选项"]
     grid_column = formulas["H"].split("!")[1].replace("$", "").split(":")[0][0]
     codes = [c.value for c in options[grid_column][1:] if c.value]
-    assert codes == ["411523001001001", "411523001201001"]  # only the town admin's grids
+    # only the town admin's grids, as "name（code）" (issue 15)
+    assert codes == ["东湖第一网格（411523001001001）", "西岭第一网格（411523001201001）"]
     assert options.sheet_state == "hidden"
 
     cases = client.get(reverse("imports:template", args=["cases"]))

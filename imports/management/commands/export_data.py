@@ -1,10 +1,14 @@
 """python manage.py export_data {grids,volunteers,cases} OUT.xlsx [--user USERNAME]"""
 
+import sys
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from imports import jobs
 from imports.exporting import export_register
+
+from ._paths import BadPath, check_writable, describe_os_error
 
 
 class Command(BaseCommand):
@@ -19,6 +23,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        try:
+            self._handle(options)
+        except BadPath as exc:
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
+    def _handle(self, options):
+        check_writable(options["out"])
         if not options["out"].lower().endswith(".xlsx"):
             raise CommandError("输出文件名须以 .xlsx 结尾")
         user = None
@@ -29,5 +41,8 @@ class Command(BaseCommand):
                 raise CommandError(f"用户“{options['user']}”不存在") from None
             if not jobs.can_export(user, options["kind"]):
                 raise CommandError(f"用户“{user.username}”没有查看该类数据的权限")
-        count = export_register(options["kind"], user, options["out"])
+        try:
+            count = export_register(options["kind"], user, options["out"])
+        except OSError as exc:
+            raise BadPath(describe_os_error(options["out"], exc)) from None
         self.stdout.write(self.style.SUCCESS(f"已导出 {count} 行到 {options['out']}"))

@@ -1,7 +1,13 @@
-"""python manage.py import_data {grids,volunteers,cases} FILE [--dry-run] [--skip-invalid] [--json]
+"""python manage.py import_data KIND FILE [--dry-run] [--skip-invalid] [--json]
+
+KIND: grids, volunteers, cases, services (志愿服务记录; also service_records), points.
+Cases: ``--allow-new-categories`` creates the categories the catalog lacks,
+``--map-category 旧=新`` (repeatable) reads a category as an existing one.
 
 Exit status 0 when the file was imported (or, with --dry-run, would be),
-1 when it was refused; --json prints one JSON summary on stdout.
+1 when it was refused, 2 when the path cannot be read (missing, a folder,
+no permission, locked by another program); --json prints one JSON summary on
+stdout.
 """
 
 import json
@@ -11,8 +17,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from imports import jobs
-from imports.importers import IMPORTERS, importer_for
+from imports.importers import IMPORTERS, KIND_ALIASES, can_import, importer_for
 from imports.reports import write_error_report
+
+from ._paths import BadPath, check_readable, check_writable, describe_os_error
 
 EXIT_REFUSED = 1
 
@@ -49,7 +57,7 @@ class Command(BaseCommand):
     help = "从 Excel（.xlsx/.xls）或 CSV 文件批量导入网格、志愿者或案件"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="数据类型")
+        parser.add_argument("kind", choices=sorted({*IMPORTERS, *KIND_ALIASES}), help="数据类型")
         parser.add_argument("file", help="要导入的文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         parser.add_argument(
@@ -61,17 +69,57 @@ class Command(BaseCommand):
             help="以该用户的身份和辖区导入（不填则不受辖区限制）",
         )
         parser.add_argument(
-            "--error-report", metavar="OUT.xlsx", help="把被拒绝的行及原因写入该文件"
+            "--error-report",
+            metavar="OUT.xlsx",
+            help="把被拒绝的行及原因（以及带提示的行）写入该文件",
+        )
+        parser.add_argument(
+            "--allow-new-categories",
+            action="store_true",
+            help="案件：系统中没有的事件类别在导入时新建（默认办理时限 15 天，可在后台修改）",
+        )
+        parser.add_argument(
+            "--map-category",
+            action="append",
+            default=[],
+            metavar="旧=新",
+            help="案件：把表中的事件类别对应到系统中已有的类别，可重复使用",
         )
 
     def handle(self, *args, **options):
+        try:
+            self._handle(options)
+        except BadPath as exc:
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
+    def _importer_options(self, options):
+        mapping = {}
+        for item in options["map_category"]:
+            old, sep, new = item.replace("＝", "=").partition("=")
+            if not sep or not old.strip() or not new.strip():
+                raise BadPath(f"--map-category 的格式应为“表中类别=已有类别”，而不是“{item}”")
+            mapping[old.strip()] = new.strip()
+        importer_options = {}
+        if options["allow_new_categories"]:
+            importer_options["allow_new_categories"] = True
+        if mapping:
+            importer_options["category_map"] = mapping
+        return importer_options
+
+    def _handle(self, options):
+        options["kind"] = KIND_ALIASES.get(options["kind"], options["kind"])
+        check_readable(options["file"])
+        if options["error_report"]:
+            check_writable(options["error_report"])
+        importer_options = self._importer_options(options)
         user = None
         if options["user"]:
             try:
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist:
                 raise CommandError(f"用户“{options['user']}”不存在") from None
-            if not jobs.can_import(user, options["kind"]):
+            if not can_import(user, options["kind"]):
                 raise CommandError(f"用户“{user.username}”没有导入该类数据的权限")
         progress = ProgressBar(sys.stderr)
         importer = importer_for(options["kind"])(
@@ -79,9 +127,12 @@ class Command(BaseCommand):
             skip_invalid=options["skip_invalid"],
             dry_run=options["dry_run"],
             progress=progress,
+            options=importer_options,
         )
         try:
             result = importer.run(options["file"])
+        except OSError as exc:  # e.g. the file vanished or was locked while being read
+            raise BadPath(describe_os_error(options["file"], exc)) from None
         finally:
             progress.finish()
         if not result.dry_run or result.refused:
@@ -91,7 +142,7 @@ class Command(BaseCommand):
                 )
             except Exception as exc:  # the history must not turn a good import into a failure
                 self.stderr.write(f"警告：未能写入导入记录：{exc}")
-        if options["error_report"] and result.refused_rows:
+        if options["error_report"] and (result.refused_rows or result.warning_rows):
             write_error_report(options["file"], result.file_name, result, options["error_report"])
 
         if options["json"]:
@@ -111,6 +162,8 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         for warning in result.warnings:
             self.stdout.write(f"提示：{warning}")
+        for message, count in sorted(result.warning_counts.items()):
+            self.stdout.write(f"提示汇总：{message}，共 {count} 行")
         if result.unknown_columns:
             names = "、".join(f"{c['column']}列“{c['header']}”" for c in result.unknown_columns)
             self.stdout.write(f"已忽略不认识的列：{names}")
