@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = [
     "=1+1",
-    "=HYPERLINK(\"http://x\",\"点我\")",
+    '=HYPERLINK("http://x","点我")',
     "+cmd|' /C calc'!A0",
     "-cmd|' /C calc'!A0",
     "-2+3+cmd|' /C calc'!A0",

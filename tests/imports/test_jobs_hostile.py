@@ -71,7 +71,9 @@ HOSTILE = {
     "malformed workbook.xml": lambda d: replace_member(
         d, "xl/workbook.xml", b"<workbook><sheets><sheet name='a'"
     ),
-    "DTD entity expansion in _rels/.rels": lambda d: replace_member(d, "_rels/.rels", BILLION_LAUGHS),
+    "DTD entity expansion in _rels/.rels": lambda d: replace_member(
+        d, "_rels/.rels", BILLION_LAUGHS
+    ),
     "DTD entity expansion in workbook rels": lambda d: replace_member(
         d, "xl/_rels/workbook.xml.rels", BILLION_LAUGHS
     ),
