@@ -3,7 +3,26 @@
 python-calamine returns a formula cell's cached *value*, so a sheet that
 smuggles ``=HYPERLINK(...)`` or ``=cmd|...`` into a roster would pass
 unnoticed. Formulas are refused on import (they are how spreadsheet injection
-starts), so we locate them ourselves:
+starts), so we locate them ourselves.
+
+What the importer does with formula-like cells (the rule, by format):
+
+* a real formula in the file is refused, naming its row and column: an
+  ``.xlsx`` cell with an ``<f>`` element, an ``.xls`` ``FORMULA`` record;
+* a CSV has no cell types, so Excel decides when it opens the file: a CSV
+  text is refused when Excel would evaluate it (``is_formula_text``): after
+  any leading spaces, tabs, carriage returns or line feeds it starts with
+  ``=``, or with ``@`` followed by anything, or with ``+``/``-`` followed by
+  something that is not a plain number or phone number. So ``-5``, ``+3.5``,
+  ``-1,234.50``, ``+86 138 0013 8000``, ``+86-371-6300-1234``, ``(0371)…``
+  and a lone ``-`` placeholder are accepted; ``+cmd|' /C calc'!A0``,
+  ``-2+3+cmd|…``, ``@SUM(A1)``, ``\t=1+1`` and ``-张三`` are refused;
+* a *text* cell of an ``.xlsx``/``.xls`` file (``'+cmd…`` or a cell formatted
+  as text) is what the user sees and is imported as text: a spreadsheet
+  program never evaluates a stored string. Whatever is imported is
+  neutralised again on every way out (``portal.security.spreadsheets``).
+
+Locating the formulas:
 
 * ``.xlsx``: every zip member is inflated once through Python's ``zipfile``
   (which stops at the declared size and checks the CRC — the second half of the
@@ -13,8 +32,12 @@ starts), so we locate them ourselves:
 * ``.xls``: xlrd cannot report formulas, so we walk the BIFF8 records of the
   first worksheet (``Workbook`` stream of the OLE2 file, via xlrd's compound
   document reader) and collect the row and column of every ``FORMULA`` record.
-* ``.csv`` has no formulas, but a text that starts with ``=`` becomes one when
-  Excel opens the file; the table reader treats those as formulas.
+* ``.csv``: ``reading`` applies ``is_formula_text`` to every cell it reads.
+
+The small XML parts (workbook, relationships) and the sheet are parsed with
+defusedxml: a DTD or entity declaration (billion laughs, external entities) is
+refused, and any malformed XML becomes a ``FileRefused`` with a Chinese
+message, never an uncaught ``ParseError``.
 """
 
 import io
@@ -24,14 +47,43 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
-from .safety import FileRefused, megabytes
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
+
+from .safety import FileRefused, megabytes, parse_xml_part, read_member
 
 _FORMULA_TAG_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _CELL_REF_RE = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _CHUNK = 1 << 20
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+# After the sign: digits and the punctuation of numbers and phone numbers only.
+# Without letters, ``!``, ``|``, ``:`` or quotes Excel can compute at most some
+# arithmetic — no function, no cell reference, no DDE — so such a value is data.
+_PLAIN_SIGNED_RE = re.compile(r"[+-][\d\s.,()/%+-]*\d[\d\s.,()/%+-]*(?:[eE][+-]?\d+)?%?")
+_ONLY_SIGNS_RE = re.compile(r"[-+\s]*")
+_LEADING_BLANKS = " \t\r\n\u3000"
+
+
+def is_formula_text(value):
+    """Would Excel or WPS evaluate this CSV text as a formula? (See the module docstring.)"""
+    if not isinstance(value, str):
+        return False
+    text = value.lstrip(_LEADING_BLANKS)
+    if not text:
+        return False
+    first = text[0]
+    if first == "=":
+        return True
+    if first == "@":
+        return len(text) > 1
+    if first in "+-":
+        if _ONLY_SIGNS_RE.fullmatch(text):
+            return False  # "-", "--", "+": placeholders for an empty cell, text in Excel too
+        return _PLAIN_SIGNED_RE.fullmatch(text.rstrip()) is None
+    return False
 
 
 def _local(tag):
@@ -58,7 +110,7 @@ def column_letters(index):
 
 def first_sheet_member(archive):
     """The zip member holding the workbook's first worksheet (the one the reader reads)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    workbook = parse_xml_part(read_member(archive, "xl/workbook.xml"), "xl/workbook.xml")
     rel_id = None
     for element in workbook.iter():
         if _local(element.tag) == "sheet":
@@ -67,9 +119,10 @@ def first_sheet_member(archive):
     if rel_id is None:
         raise FileRefused("工作簿中没有工作表")
     try:
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        data = read_member(archive, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return "xl/worksheets/sheet1.xml"
+    rels = parse_xml_part(data, "xl/_rels/workbook.xml.rels")
     for element in rels.iter():
         if _local(element.tag) == "Relationship" and element.get("Id") == rel_id:
             target = element.get("Target", "")
@@ -107,7 +160,8 @@ def _formula_positions_in_sheet(archive, member):
     in_cell = False
     cell_has_formula = False
     with archive.open(member) as stream:
-        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        events = SafeElementTree.iterparse(stream, events=("start", "end"), forbid_dtd=True)
+        for event, element in events:
             name = _local(element.tag)
             if event == "start":
                 if name == "row":
@@ -149,12 +203,17 @@ def scan_xlsx(path, limits):
             if not has_formula:
                 return set()
             return _formula_positions_in_sheet(archive, sheet)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise FileRefused(
             "文件已损坏或声明的大小与实际内容不符（可能是压缩炸弹），已拒绝。"
             f"请在 Excel 中重新保存后再导入（上限 {megabytes(limits.max_uncompressed_bytes)}）"
         ) from exc
-    except ElementTree.ParseError as exc:
+    except DefusedXmlException as exc:
+        raise FileRefused(
+            "工作表中含有 DTD 或实体声明（可能是 XML 炸弹），已拒绝。"
+            "请在 Excel 中打开后另存为新的 .xlsx 文件再导入"
+        ) from exc
+    except (ParseError, ValueError) as exc:
         raise FileRefused("工作表内容已损坏，无法读取，请在 Excel 中重新保存后再导入") from exc
 
 

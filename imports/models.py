@@ -4,10 +4,19 @@ A job carries a file from upload through preview and confirmation to its
 result, and stays afterwards as the record of who loaded what and when. Its
 progress fields are what the admin's status page polls while a large file is
 processed in the background.
+
+A job being checked or imported holds a *lease*: the process doing the work
+(``worker``) renews ``lease_expires_at`` from a heartbeat thread. If that
+process dies (``kill -9``, out of memory, a server restart) the lease runs out
+and the job is recovered by ``imports.jobs.recover_interrupted`` — whichever
+code loads it next (``from_db``: the job page, its status poll, the API, the
+history), the worker at start and ``prune_import_files``. A job is never shown
+as busy forever.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ImportJob(models.Model):
@@ -77,6 +86,12 @@ class ImportJob(models.Model):
     report = models.JSONField("检查结果", default=dict, blank=True)
     task_id = models.CharField("后台任务", max_length=64, blank=True)
 
+    # the lease of the process working on the job (see the module docstring)
+    worker = models.CharField("处理进程", max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    lease_expires_at = models.DateTimeField("租约到期", null=True, blank=True, db_index=True)
+    interrupted_at = models.DateTimeField("中断时间", null=True, blank=True)
+
     class Meta:
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
@@ -84,6 +99,27 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}导入 {self.file_name}（{self.get_status_display()}）"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Load a job, recovering it first if the process working on it has died.
+
+        Done here, not in each view, so that every page and API that shows a job
+        shows it as it really is.
+        """
+        job = super().from_db(db, field_names, values)
+        if job.lease_has_expired():
+            from .jobs import recover_interrupted
+
+            recover_interrupted(job)
+        return job
+
+    def lease_has_expired(self, now=None):
+        if "lease_expires_at" not in self.__dict__ or "status" not in self.__dict__:
+            return False  # deferred fields: nothing to judge by
+        if self.lease_expires_at is None or self.status not in self.BUSY_STATUSES:
+            return False
+        return self.lease_expires_at < (now or timezone.now())
 
     @property
     def is_busy(self):

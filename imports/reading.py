@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formulas import first_sheet_member, scan_xlsx, xls_formula_cells
+from .formulas import first_sheet_member, is_formula_text, scan_xlsx, xls_formula_cells
 from .safety import FileRefused, Limits
 
 # Rows we allow above the header and as blank padding on top of the row limit
@@ -35,7 +35,11 @@ class Sheet:
 
     @property
     def text_formulas(self):
-        """In a CSV a text starting with ``=`` becomes a formula when Excel opens it."""
+        """In a CSV a text becomes a formula when Excel opens it (``formulas.is_formula_text``).
+
+        The CSV reader adds each such cell to ``formula_cells`` as it reads the
+        row, so the importer names its row and column like any other formula.
+        """
         return self.fmt == "csv"
 
 
@@ -79,7 +83,14 @@ def _open_with_calamine(path, fmt, formula_cells, limits):
             (start_row + offset + 1, (pad + values) if start_col else values)
             for offset, values in enumerate(sheet.iter_rows())
         )
-        yield from _fill_merged_down(numbered, merged) if merged else numbered
+        try:
+            yield from _fill_merged_down(numbered, merged) if merged else numbered
+        except FileRefused:
+            raise
+        except Exception as exc:  # a damaged sheet discovered while streaming its rows
+            raise FileRefused(
+                "工作表内容已损坏，读取到一半无法继续，请在 Excel 中重新保存后再导入"
+            ) from exc
 
     return Sheet(fmt=fmt, rows=rows(), formula_cells=formula_cells, height=height)
 
@@ -150,16 +161,21 @@ def _open_csv(path, limits):
     if height > limits.max_rows + _ROW_SLACK:
         raise too_many_rows(limits)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    formula_cells = set()
 
     def rows():
         try:
-            yield from enumerate(reader, start=1)
+            for number, values in enumerate(reader, start=1):
+                for index, value in enumerate(values):
+                    if is_formula_text(value):
+                        formula_cells.add((number, index))
+                yield number, values
         except csv.Error as exc:
             raise FileRefused(
                 f"CSV 文件格式错误（第 {reader.line_num} 行附近）：引号不成对"
             ) from exc
 
-    return Sheet(fmt="csv", rows=rows(), height=height)
+    return Sheet(fmt="csv", rows=rows(), formula_cells=formula_cells, height=height)
 
 
 _DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"')
@@ -181,7 +197,7 @@ def estimate_rows(path, fmt):
                 match = _DIMENSION_RE.search(fh.read(4096))
             if match:
                 return int(match.group(1))
-        except (KeyError, zipfile.BadZipFile, FileRefused, ValueError):
+        except Exception:  # noqa: BLE001 - an estimate only; the import reports a damaged file
             pass
     import python_calamine
 

@@ -11,13 +11,23 @@ one we make sure that
   each member through Python's ``zipfile`` (which stops at the declared size and
   checks the CRC), so a member that lies about its size is refused too.
 
+* an ``.xlsx``'s package parts (``[Content_Types].xml``, ``_rels/.rels``,
+  ``xl/workbook.xml`` and its relationships) are well-formed XML without a DTD
+  or entity declaration, parsed with defusedxml (``check_xlsx_parts``): a
+  billion-laughs ``.rels`` or a truncated workbook is refused here, with a
+  Chinese message, before anything else parses it.
+
 Every refusal is a ``FileRefused`` carrying a Chinese message for the user.
 """
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
 from django.conf import settings
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -172,6 +182,56 @@ def check_zip_declared_sizes(path, limits):
     return total
 
 
+def parse_xml_part(data, what):
+    """Parse a small XML part of the workbook safely; refuse DTDs, entities and garbage."""
+    try:
+        return SafeElementTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise FileRefused(
+            f"工作簿中的“{what}”含有 DTD 或实体声明（可能是 XML 炸弹或外部实体攻击），已拒绝。"
+            "请在 Excel 中打开后另存为新的 .xlsx 文件再导入"
+        ) from exc
+    except (ParseError, ValueError, UnicodeError) as exc:
+        raise FileRefused(
+            f"工作簿中的“{what}”已损坏（不是有效的 XML），无法读取。请在 Excel 中重新保存后再导入"
+        ) from exc
+
+
+def read_member(archive, name):
+    """A member's bytes; a damaged or truncated member is refused (``KeyError`` if absent)."""
+    try:
+        return archive.read(name)
+    except KeyError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
+        raise FileRefused(
+            f"工作簿中的“{name}”已损坏或被截断，无法读取。请在 Excel 中重新保存后再导入"
+        ) from exc
+
+
+# Package parts every reader touches; the sheet itself is parsed in ``formulas``.
+XLSX_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
+def check_xlsx_parts(path):
+    """Refuse an .xlsx whose package XML is malformed, truncated or declares a DTD."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            for part in XLSX_PARTS:
+                if part in names:
+                    parse_xml_part(read_member(archive, part), part)
+    except zipfile.BadZipFile as exc:
+        raise FileRefused("文件已损坏，无法作为 .xlsx 打开，请在 Excel 中重新保存后再导入") from exc
+
+
 def check_file(path, name, limits=None):
     """All checks that need no parsing. Returns the format (``xlsx``/``xls``/``csv``)."""
     limits = limits or Limits.from_settings()
@@ -179,4 +239,5 @@ def check_file(path, name, limits=None):
     fmt = sniff_format(path, name)
     if fmt == "xlsx":
         check_zip_declared_sizes(path, limits)
+        check_xlsx_parts(path)
     return fmt

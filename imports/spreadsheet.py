@@ -2,36 +2,35 @@
 
 Spreadsheet (CSV/formula) injection: a cell whose text starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return may be run as a formula by Excel or
-WPS. ``neutralise`` prefixes such text with an apostrophe, which Excel shows
-as plain text. (django-import-export's own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``
-only strips a leading ``=``, which changes the data and misses the others.)
-Numbers, dates and booleans are written as they are.
-"""
+WPS. ``neutralise`` (``portal.security.spreadsheets``, the one rule for the whole
+portal) prefixes such text with an apostrophe, following OWASP.
+(django-import-export's own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` only
+strips a leading ``=``, which changes the data and misses the others.) Numbers,
+dates and booleans are written as they are.
 
-import datetime
-import decimal
+The writers: ``append_safe`` for streamed (write-only) sheets — the exports and
+the import error report — and ``neutralise_workbook`` for a workbook built in
+memory (the import templates), which checks every cell of every sheet just
+before it is handed out.
+"""
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from portal.security.spreadsheets import FORMULA_TRIGGERS, neutralise, starts_like_formula
+
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "append_safe",
+    "neutralise",
+    "neutralise_workbook",
+    "new_write_only_book",
+]
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-
-
-def neutralise(value):
-    if isinstance(value, str):
-        if value.startswith(FORMULA_TRIGGERS):
-            return "'" + value
-        return value
-    if value is None or isinstance(
-        value, (bool, int, float, decimal.Decimal, datetime.date, datetime.datetime)
-    ):
-        return value
-    return neutralise(str(value))
 
 
 def new_write_only_book(title):
@@ -43,6 +42,21 @@ def new_write_only_book(title):
 
 def append_safe(sheet, values):
     sheet.append([neutralise(value) for value in values])
+
+
+def neutralise_workbook(book):
+    """Neutralise every text or formula cell of an in-memory workbook; returns the book.
+
+    openpyxl stores a string starting with ``=`` as a formula; no cell the
+    portal writes is meant to be one (drop-down lists use data validations).
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or starts_like_formula(cell.value):
+                    cell.value = neutralise(str(cell.value))
+                    cell.data_type = "s"
+    return book
 
 
 def set_widths(sheet, widths):

@@ -21,7 +21,7 @@ from portal.snippets.scope import restrict_to_scope
 
 from .importers import importer_for
 from .importers.gridref import grid_choice_label
-from .spreadsheet import neutralise, set_widths, style_header
+from .spreadsheet import neutralise, neutralise_workbook, set_widths, style_header
 
 # Rows of the template that carry the dropdowns.
 VALIDATED_ROWS = 5000
@@ -166,4 +166,4 @@ def build_template(kind, user):
     guide.append(["单元格中不能含有公式；身份证号请以文本格式填写，避免末尾数字丢失。"])
     style_header(guide)
     set_widths(guide, [22, 10, 40, 50])
-    return book
+    return neutralise_workbook(book)  # grid codes and category names come from the database

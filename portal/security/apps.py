@@ -9,3 +9,9 @@ class SecurityConfig(AppConfig):
     def ready(self):
         # Connect the login-failure signal handlers (lockout bookkeeping).
         from . import signals  # noqa: F401
+
+        # Wagtail's list exports (?export=csv/xlsx) write cells raw; make every
+        # one of them formula-injection safe (see portal/security/spreadsheets.py).
+        from .spreadsheets import patch_wagtail_exports
+
+        patch_wagtail_exports()

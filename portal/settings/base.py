@@ -254,6 +254,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 # Files with more rows than this are checked and imported by a background task
 # (``manage.py db_worker`` must run); smaller ones inside the request.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", 5000))
+# Seconds a dead worker's import job stays "busy" before it is shown as interrupted
+# (the worker renews the lease every third of it; see imports/jobs.py).
+IMPORT_JOB_LEASE_SECONDS = int(os.environ.get("IMPORT_JOB_LEASE_SECONDS", 90))
 # Uploads between preview and confirmation, and error reports: never under MEDIA_ROOT.
 IMPORT_PRIVATE_ROOT = Path(os.environ.get("IMPORT_PRIVATE_ROOT", VAR_DIR / "private" / "imports"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
