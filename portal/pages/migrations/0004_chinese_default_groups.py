@@ -12,6 +12,10 @@ keep them in English.
 * "Moderators" approves the default workflow of the pages outside the
   disclosure boards (notices, policies), so it is kept with its permissions
   and renamed 内容审核员; the workflow and its task become 内容审核员审核.
+* The tree's root page and the root collection, both "Root" (page explorer,
+  choosers, group permissions), become 根目录; Wagtail's placeholder page
+  "Welcome to your new Wagtail site!" (still there on a fresh install) becomes
+  默认欢迎页.
 
 Runs after every Wagtail migration that looks these groups up by their
 English names. Reversible: the reverse renames back (and recreates an empty
@@ -22,12 +26,17 @@ from django.db import migrations
 
 GROUP_NAMES = {"Moderators": "内容审核员", "Editors": "内容编辑"}
 WORKFLOW_NAMES = {"Moderators approval": "内容审核员审核"}
+ROOT_TITLE = "根目录"
+WELCOME = "Welcome to your new Wagtail site!"
+WELCOME_TITLE = "默认欢迎页"
 
 
 def to_chinese(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Workflow = apps.get_model("wagtailcore", "Workflow")
     Task = apps.get_model("wagtailcore", "Task")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
 
     editors = Group.objects.filter(name="Editors").first()
     if editors is not None and not editors.user_set.exists():
@@ -38,12 +47,17 @@ def to_chinese(apps, schema_editor):
     for english, chinese in WORKFLOW_NAMES.items():
         Workflow.objects.filter(name=english).update(name=chinese)
         Task.objects.filter(name=english).update(name=chinese)
+    Page.objects.filter(depth=1, title="Root").update(title=ROOT_TITLE, draft_title=ROOT_TITLE)
+    Page.objects.filter(depth=2, title=WELCOME).update(title=WELCOME_TITLE, draft_title=WELCOME_TITLE)
+    Collection.objects.filter(depth=1, name="Root").update(name=ROOT_TITLE)
 
 
 def to_english(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Workflow = apps.get_model("wagtailcore", "Workflow")
     Task = apps.get_model("wagtailcore", "Task")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
 
     for english, chinese in GROUP_NAMES.items():
         if not Group.objects.filter(name=english).exists():
@@ -52,6 +66,9 @@ def to_english(apps, schema_editor):
     for english, chinese in WORKFLOW_NAMES.items():
         Workflow.objects.filter(name=chinese).update(name=english)
         Task.objects.filter(name=chinese).update(name=english)
+    Page.objects.filter(depth=1, title=ROOT_TITLE).update(title="Root", draft_title="Root")
+    Page.objects.filter(depth=2, title=WELCOME_TITLE).update(title=WELCOME, draft_title=WELCOME)
+    Collection.objects.filter(depth=1, name=ROOT_TITLE).update(name="Root")
 
 
 class Migration(migrations.Migration):
