@@ -90,6 +90,7 @@ READ_ATTRIBUTES = {
     "alt",
     "data-w-tooltip-content-value",
     "data-w-copy-text-value",
+    "data-w-progress-active-value",  # a button's label while it works (正在保存……)
 }
 
 SKIP_CONTENT_TAGS = {"script", "style", "svg", "noscript", "textarea"}
@@ -151,7 +152,9 @@ def _labels_in_json(value, out):
     """Menu props: every ``label``/``title``/``text`` string in Wagtail's JSON props."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in {"label", "title", "text", "help_text"} and isinstance(item, str):
+            if key in {"label", "title", "text", "help_text", "error_name"} and isinstance(
+                item, str
+            ):
                 out.append(("@json", item))
             else:
                 _labels_in_json(item, out)
