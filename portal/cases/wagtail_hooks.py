@@ -163,13 +163,13 @@ class CaseModelAdmin(ModelAdmin):
     grid_name.admin_order_field = "grid__name"
 
     def reported_on(self, obj):
-        return date_format(timezone.localtime(obj.reported_at), "Y-m-d H:i")
+        return date_format(timezone.localtime(obj.reported_at), "Y年n月j日 H:i")
 
     reported_on.short_description = "上报时间"
     reported_on.admin_order_field = "reported_at"
 
     def deadline_on(self, obj):
-        return date_format(timezone.localtime(obj.deadline), "Y-m-d H:i")
+        return date_format(timezone.localtime(obj.deadline), "Y年n月j日 H:i")
 
     deadline_on.short_description = "办理期限"
     deadline_on.admin_order_field = "deadline"

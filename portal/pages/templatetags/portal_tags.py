@@ -1,6 +1,8 @@
 """Template helpers shared by every public template (``{% load portal_tags %}``)."""
 
 import datetime
+import math
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -43,3 +45,40 @@ def cn_datetime(value):
 def attachments_of(page):
     """Attachment rows of a page that never fail on a missing file (see portal.pages.attachments)."""
     return attachment_rows(page.attachments)
+
+
+@register.filter
+def cn_bool(value):
+    """True/False as 是/否 (None stays empty): what a listing cell shows."""
+    if value is None:
+        return ""
+    return "是" if value else "否"
+
+
+@register.filter
+def plain_number(value):
+    """A decimal or float as people write it: 156.6, 1200, 0.5 (never 156.600000000000)."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, float)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return value
+        value = Decimal(repr(round(value, 6)))
+    if not value.is_finite():
+        return value
+    text = f"{value.normalize():f}"
+    return text
+
+
+@register.filter
+def cn_value(value):
+    """Any listing value in Chinese conventions: 是/否, plain decimals, 2026年11月21日 dates."""
+    if isinstance(value, bool):
+        return cn_bool(value)
+    if isinstance(value, (Decimal, float)):
+        return plain_number(value)
+    if isinstance(value, datetime.datetime):
+        return cn_datetime(value)
+    if isinstance(value, datetime.date):
+        return cn_date(value)
+    return value

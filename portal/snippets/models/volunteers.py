@@ -128,7 +128,7 @@ class ServiceRecord(models.Model):
         ordering = ["-date", "-id"]
 
     def __str__(self):
-        return f"{self.date} {self.activity}（{self.hours}小时）"
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日 {self.activity}（{self.hours}小时）"
 
     # One activity rarely exceeds a day; larger figures are typing errors.
     MAX_HOURS = 24
@@ -166,7 +166,7 @@ class PointsEntry(models.Model):
 
     def __str__(self):
         sign = "+" if self.kind == self.Kind.EARNED else "-"
-        return f"{self.date} {sign}{self.points} {self.reason}"
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日 {sign}{self.points} {self.reason}"
 
     @property
     def signed_points(self):

@@ -1,0 +1,192 @@
+"""A small but complete world for the admin crawl: every kind of thing a screen lists.
+
+青石街道 (town) → 东湖社区 (village) → 东湖一网格; pages: home, notices, policies,
+disclosure boards (town + village) with one of each; a grid worker, a volunteer
+with a team, a service record and points, a case category and a case, a
+document, and one user per role (built with ``portal.groups`` and the page
+permissions/workflows exactly as a deployment builds them).
+"""
+
+import datetime
+import io
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Site
+
+from portal import groups
+from portal.cases import services
+from portal.cases.models import CaseCategory
+from portal.pages.models import (
+    DisclosureCatalogItem,
+    DisclosureIndexPage,
+    DisclosurePage,
+    FinanceLineItem,
+    HomePage,
+    NoticeIndexPage,
+    NoticePage,
+    PolicyIndexPage,
+    PolicyPage,
+)
+from portal.pages.permissions import (
+    committee_group_for,
+    ensure_disclosure_workflows,
+    ensure_page_permissions,
+)
+from portal.snippets import demo_regions, pii
+from portal.snippets.models import (
+    Grid,
+    GridStaff,
+    PointsEntry,
+    ServiceRecord,
+    StaffRegion,
+    Volunteer,
+    VolunteerTeam,
+)
+from portal.snippets.workflow_setup import ensure_grid_workflow
+
+
+def _user(username, group_names=(), region=None, *, family, given, superuser=False):
+    model = get_user_model()
+    if superuser:
+        user = model.objects.create_superuser(
+            username, f"{username}@example.org", "pw", last_name=family, first_name=given
+        )
+    else:
+        user = model.objects.create_user(
+            username, f"{username}@example.org", "pw", last_name=family, first_name=given
+        )
+    for group in group_names:
+        user.groups.add(group if isinstance(group, Group) else Group.objects.get(name=group))
+    if region is not None:
+        StaffRegion.objects.create(user=user, region=region)
+    return user
+
+
+@pytest.fixture
+def admin_world(db):
+    demo_regions.load(io.StringIO())
+    town = demo_regions.demo_town()
+    village = next(v for v in demo_regions.demo_villages() if v.name == "东湖社区")
+    now = timezone.now()
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="青石街道基层治理门户", slug="qingshi"))
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.site_name = "青石街道基层治理门户"
+    site.save()
+    notices = home.add_child(instance=NoticeIndexPage(title="通知公告", slug="notices"))
+    notices.add_child(
+        instance=NoticePage(
+            title="关于开展冬季消防安全检查的通知",
+            slug="fire-check",
+            issuing_unit="青石街道办事处",
+            date=timezone.localdate(),
+        )
+    )
+    policies = home.add_child(instance=PolicyIndexPage(title="政策文件", slug="policies"))
+    policies.add_child(
+        instance=PolicyPage(
+            title="清河县城乡居民最低生活保障实施办法",
+            slug="dibao",
+            issuer="清河县人民政府办公室",
+            level=PolicyPage.Level.COUNTY,
+            issue_date=datetime.date(2025, 3, 1),
+        )
+    )
+    boards = home.add_child(
+        instance=DisclosureIndexPage(title="村务公开", slug="disclosures", region=town)
+    )
+    board = boards.add_child(
+        instance=DisclosureIndexPage(title="东湖社区村务公开栏", slug="donghu", region=village)
+    )
+    DisclosureCatalogItem.objects.create(
+        name="财务收支", kind="finance", frequency="month", due_day=10, active_from=now.date()
+    )
+    disclosure = DisclosurePage(
+        title="东湖社区2026年3月财务收支公开",
+        slug="finance-2026-03",
+        kind="finance",
+        period_type="month",
+        year=2026,
+        period_number=3,
+        opening_balance=Decimal("1000.00"),
+    )
+    disclosure.finance_items = [
+        FinanceLineItem(direction="income", item="上级转移支付", amount=Decimal("156.60")),
+    ]
+    board.add_child(instance=disclosure)
+
+    groups.ensure_groups()
+    ensure_page_permissions(home)
+    ensure_disclosure_workflows()
+    ensure_grid_workflow()
+
+    grid = Grid.objects.create(
+        code="411523001001001",
+        name="东湖一网格",
+        region=village,
+        households=420,
+        population=1260,
+        live=True,
+        first_published_at=now,
+        last_published_at=now,
+    )
+    staff = GridStaff.objects.create(
+        name="王建国", role=GridStaff.Role.FULL_TIME, work_phone="0376-6123456"
+    )
+    staff.grids.add(grid)
+    team = VolunteerTeam.objects.create(name="东湖巾帼志愿服务队", region=village)
+    volunteer = Volunteer(name="欧阳翊珩", grid=grid, phone="13511112222")
+    first17 = "41152319850615001"
+    for field, value in pii.sealed_id_fields(first17 + pii.id_check_code(first17)).items():
+        setattr(volunteer, field, value)
+    volunteer.save()
+    volunteer.teams.add(team)
+    ServiceRecord.objects.create(
+        volunteer=volunteer,
+        date=now.date(),
+        hours=Decimal("2.5"),
+        activity="敬老院清扫",
+        team=team,
+        verifier="张丽",
+    )
+    PointsEntry.objects.create(
+        volunteer=volunteer, date=now.date(), kind="earned", points=5, reason="敬老院清扫"
+    )
+
+    document = get_document_model()(title="消防检查表")
+    document.file.save("check.csv", ContentFile("项目,结果\n灭火器,合格\n".encode()), save=False)
+    document.save()
+
+    committee = committee_group_for(village)
+    users = SimpleNamespace(
+        superuser=_user("root", superuser=True, family="赵", given="国强"),
+        town_admin=_user("town", [groups.TOWN_ADMIN], town, family="钱", given="立平"),
+        editor=_user("editor", [groups.EDITOR], town, family="李", given="晓梅"),
+        committee=_user(
+            "jw_donghu",
+            [groups.SUPERVISION_COMMITTEE, committee],
+            village,
+            family="陈",
+            given="立新",
+        ),
+        grid_worker=_user("worker", [groups.GRID_WORKER], village, family="孙", given="海燕"),
+    )
+    category = CaseCategory.objects.create(name="环境卫生", code="sanitation", deadline_days=7)
+    services.create_case(
+        user=users.grid_worker,
+        title="楼道堆放杂物",
+        description="3号楼楼道长期堆放纸箱，存在消防隐患。",
+        category=category,
+        source="grid_worker",
+        grid=grid,
+    )
+    return SimpleNamespace(home=home, village=village, town=town, grid=grid, users=users)
