@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from . import storage
 from .importers import importer_for
+from .importers.base import options_of_job
 from .models import ImportJob
 from .reading import estimate_rows
 from .reports import write_error_report
@@ -68,11 +69,6 @@ INTERNAL_UPLOAD_ERROR = (
 # Errors kept on the job for the preview page; the error report holds them all.
 STORED_ERROR_LIMIT = 5000
 
-KIND_PERMISSIONS = {
-    "grids": ("snippets.add_grid", "snippets.change_grid"),
-    "volunteers": ("snippets.add_volunteer", "snippets.change_volunteer"),
-    "cases": ("cases.add_case", "cases.change_case"),
-}
 EXPORT_PERMISSIONS = {
     "grids": "snippets.view_grid",
     "volunteers": "snippets.view_volunteer",
@@ -262,16 +258,8 @@ def background_threshold():
     return getattr(settings, "IMPORT_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS)
 
 
-def can_import(user, kind):
-    return user.is_active and user.has_perms(KIND_PERMISSIONS[kind])
-
-
 def can_export(user, kind):
     return user.is_active and user.has_perm(EXPORT_PERMISSIONS[kind])
-
-
-def importable_kinds(user):
-    return [kind for kind in KIND_PERMISSIONS if can_import(user, kind)]
 
 
 def can_see_job(user, job):
@@ -402,7 +390,11 @@ def start_import(job, *, skip_invalid=None):
 
 def _run(job, *, dry_run, lease=None):
     importer = importer_for(job.kind)(
-        job.user, skip_invalid=job.skip_invalid, dry_run=dry_run, progress=JobProgress(job, lease)
+        job.user,
+        skip_invalid=job.skip_invalid,
+        dry_run=dry_run,
+        progress=JobProgress(job, lease),
+        options=options_of_job(job),
     )
     path = storage.path_of(job.stored_file)
     result = importer.run(path, job.file_name)
@@ -419,7 +411,7 @@ def _store_result(job, result, path):
     job.rows_done = job.rows_total = result.rows_total
     job.report = result.as_dict(error_limit=STORED_ERROR_LIMIT)
     job.message = result.message
-    if result.refused_rows:
+    if result.refused_rows or result.warning_rows:
         old_report = job.error_report
         job.error_report = storage.report_name()
         out = storage.path_of(job.error_report)

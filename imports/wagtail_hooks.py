@@ -4,8 +4,9 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_urls, jobs
+from . import admin_urls
 from .exporting import EXPORT_FULL_ID_ACTION
+from .importers import importable_kinds
 from .importers.base import OUT_OF_SCOPE_ACTION
 
 
@@ -16,7 +17,7 @@ def register_import_urls():
 
 class ImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return bool(jobs.importable_kinds(request.user))
+        return bool(importable_kinds(request.user))
 
 
 @hooks.register("register_admin_menu_item")

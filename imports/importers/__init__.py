@@ -22,15 +22,19 @@ IMPORTERS = {
 # at most 12 characters, hence the short ``services``.)
 KIND_ALIASES = {"service_records": "services"}
 
-# Labels and permissions of the kinds ``ImportJob.Kind`` and ``imports.jobs`` do
-# not list: volunteers' ledgers, the one-row-per-person staff sheet and the region tree.
+# Labels of the kinds ``ImportJob.Kind`` does not list: volunteers' ledgers, the
+# one-row-per-person staff sheet and the region tree.
 EXTRA_KIND_LABELS = {
     "services": "志愿服务记录",
     "points": "积分记录",
     "grid_staff": "网格工作人员",
     "regions": "行政区划",
 }
-EXTRA_KIND_PERMISSIONS = {
+# The permissions a user needs to import each kind (all of them).
+KIND_PERMISSIONS = {
+    "grids": ("snippets.add_grid", "snippets.change_grid"),
+    "volunteers": ("snippets.add_volunteer", "snippets.change_volunteer"),
+    "cases": ("cases.add_case", "cases.change_case"),
     "grid_staff": ("snippets.add_gridstaff", "snippets.change_gridstaff"),
     "regions": ("snippets.add_region", "snippets.change_region"),
     "services": ("snippets.add_servicerecord", "snippets.change_servicerecord"),
@@ -56,10 +60,7 @@ def kind_labels():
 
 
 def kind_permissions(kind):
-    from .. import jobs
-
-    kind = KIND_ALIASES.get(kind, kind)
-    return jobs.KIND_PERMISSIONS.get(kind) or EXTRA_KIND_PERMISSIONS[kind]
+    return KIND_PERMISSIONS[KIND_ALIASES.get(kind, kind)]
 
 
 def can_import(user, kind):
