@@ -21,6 +21,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.action_menu import CancelWorkflowMenuItem, WorkflowMenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -295,3 +296,45 @@ def review_admin_urls():
             name="disclosure_cancel_review",
         )
     ]
+
+
+# --- privacy check: a deliberate confirmation is logged ------------------------------------
+
+LEAK_CONFIRMED_ACTION = "portal.privacy.publication_confirmed"
+
+
+@hooks.register("register_log_actions")
+def register_leak_log_actions(actions):
+    actions.register_action(
+        LEAK_CONFIRMED_ACTION, "确认公开个人号码", "经当事人同意公开手机号码（已确认）"
+    )
+
+
+def _log_leak_confirmation(request, page):
+    from portal.pages import leaks
+    from portal.pages.models import NoticePage
+
+    if not isinstance(page, DisclosurePage | NoticePage) or not request.POST.get("leak_confirm"):
+        return
+    found = [leak for leak in leaks.scan_page(page) if leak.confirmable]
+    if not found:
+        return
+    log(
+        instance=page,
+        action=LEAK_CONFIRMED_ACTION,
+        user=request.user,
+        data={
+            "reason": (request.POST.get("leak_reason") or "")[:200],
+            "places": [f"{leak.where}：{leak.masked}" for leak in found],
+        },
+    )
+
+
+@hooks.register("after_edit_page")
+def log_leak_confirmation_on_edit(request, page):
+    _log_leak_confirmation(request, page)
+
+
+@hooks.register("after_create_page")
+def log_leak_confirmation_on_create(request, page):
+    _log_leak_confirmation(request, page)

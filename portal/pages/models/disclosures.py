@@ -84,7 +84,8 @@ class DisclosureCatalogItem(models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self):
-        return f"{self.name}（{self.get_frequency_display()}）"
+        label = f"（{self.get_frequency_display()}）"
+        return self.name if self.name.endswith(label) else f"{self.name}{label}"
 
     def clean(self):
         super().clean()
@@ -171,6 +172,18 @@ class DisclosureIndexPage(Page):
     def permissions_for_user(self, user):
         return DisclosureIndexPermissionTester(user, self)
 
+    @classmethod
+    def can_create_at(cls, parent):
+        """No board inside a village's board: a village holds disclosures, not sections."""
+        if not super().can_create_at(parent):
+            return False
+        region = getattr(parent.specific, "region", None)
+        return not (
+            isinstance(parent.specific, DisclosureIndexPage)
+            and region is not None
+            and region.level == "village"
+        )
+
     def get_context(self, request, *args, **kwargs):
         from portal.pages.disclosure_listing import index_context
 
@@ -238,6 +251,10 @@ class DisclosurePage(RoutablePageMixin, Page):
             heading="财务收支（财务公开填写，合计自动计算）",
         ),
         InlinePanel("attachments", label="附件"),
+        MultiFieldPanel(
+            [FieldPanel("leak_confirm"), FieldPanel("leak_reason")],
+            heading="隐私检查（提交审核前自动检查身份证号、手机号码和银行卡号）",
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
