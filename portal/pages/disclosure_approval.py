@@ -2,13 +2,14 @@
 
 Wagtail already records every moderation step (``TaskState``: who finished it,
 when, with what status), so the portal does not keep an approval table of its
-own; it reads the last approved step of the page's workflow.
+own; it reads the committee's approval of the revision that is live now (an
+older approval does not vouch for later changes, see ``disclosure_review``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from wagtail.models import TaskState
+from portal.pages.disclosure_review import live_review
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,10 @@ def display_name(user):
 
 
 def approval_record(page):
-    """The last approved workflow task of ``page`` (None if it was never approved)."""
+    """The committee's approval of ``page``'s live revision (None if it has none)."""
     if page.pk is None:
         return None
-    state = (
-        TaskState.objects.for_instance(page)
-        .filter(status=TaskState.STATUS_APPROVED, finished_at__isnull=False)
-        .select_related("finished_by", "task")
-        .order_by("-finished_at", "-id")
-        .first()
-    )
+    state, _ = live_review(page)
     if state is None:
         return None
     return ApprovalRecord(

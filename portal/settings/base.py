@@ -199,6 +199,8 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
+# No ghost drafts: autosave would create pages (and revisions) the editor never saved.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Grids publish when their change workflow completes even if the last step was
 # the rule auto-approving a routine edit; other models keep Wagtail's default.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.snippets.workflow_finish.publish_workflow_state"

@@ -14,10 +14,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from portal.pages import api_fields as api
+from portal.pages import disclosure_review as review
 from portal.pages import disclosure_rules as rules
 from portal.pages.blocks import BodyBlock
 from portal.pages.disclosure_forms import DisclosureIndexPageForm, DisclosurePageForm
@@ -83,12 +84,43 @@ class DisclosureCatalogItem(models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self):
-        return f"{self.name}（{self.get_frequency_display()}）"
+        label = f"（{self.get_frequency_display()}）"
+        return self.name if self.name.endswith(label) else f"{self.name}{label}"
 
     def clean(self):
         super().clean()
         if self.frequency != rules.PERIOD_IMMEDIATE and not (1 <= (self.due_day or 0) <= 31):
             raise ValidationError({"due_day": "月度/季度/年度事项的截止日应为1至31日"})
+
+
+class DisclosurePermissionTester(PagePermissionTester):
+    """Wagtail's tester, with publishing held to the committee's review.
+
+    Every admin path (edit view's publish button, bulk publish, the workflow's
+    final publish, copy-with-publish) asks ``can_publish`` first, so the button
+    disappears and the request is refused where Wagtail would refuse any other
+    missing permission.
+    """
+
+    def can_publish(self):
+        if not super().can_publish():
+            return False
+        cached = getattr(self, "_review_ok", None)
+        if cached is None:
+            cached = self._review_ok = review.latest_revision_publishable(self.page, self.user)
+        return cached
+
+
+class DisclosureIndexPermissionTester(PagePermissionTester):
+    """A new disclosure cannot be published straight away from a village's board."""
+
+    def can_publish_subpage(self):
+        if not super().can_publish_subpage():
+            return False
+        region = getattr(self.page, "region", None)
+        if region is not None and region.level == "village":
+            return review.has_override(self.user)
+        return True
 
 
 class DisclosureIndexPage(Page):
@@ -136,6 +168,21 @@ class DisclosureIndexPage(Page):
             region_id=self.region_id
         )
         return result
+
+    def permissions_for_user(self, user):
+        return DisclosureIndexPermissionTester(user, self)
+
+    @classmethod
+    def can_create_at(cls, parent):
+        """No board inside a village's board: a village holds disclosures, not sections."""
+        if not super().can_create_at(parent):
+            return False
+        region = getattr(parent.specific, "region", None)
+        return not (
+            isinstance(parent.specific, DisclosureIndexPage)
+            and region is not None
+            and region.level == "village"
+        )
 
     def get_context(self, request, *args, **kwargs):
         from portal.pages.disclosure_listing import index_context
@@ -204,6 +251,10 @@ class DisclosurePage(RoutablePageMixin, Page):
             heading="财务收支（财务公开填写，合计自动计算）",
         ),
         InlinePanel("attachments", label="附件"),
+        MultiFieldPanel(
+            [FieldPanel("leak_confirm"), FieldPanel("leak_reason")],
+            heading="隐私检查（提交审核前自动检查身份证号、手机号码和银行卡号）",
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -232,6 +283,7 @@ class DisclosurePage(RoutablePageMixin, Page):
         APIField("expense_total", serializer=api.money_field()),
         APIField("closing_balance", serializer=api.money_field()),
         APIField("attachments", serializer=api.AttachmentListField()),
+        APIField("committee_reviewed"),
     ]
     parent_page_types = ["pages.DisclosureIndexPage"]
     subpage_types = []
@@ -241,6 +293,33 @@ class DisclosurePage(RoutablePageMixin, Page):
         verbose_name = "公开内容"
         verbose_name_plural = "公开内容"
         indexes = [models.Index(fields=["region", "catalog_item", "year", "period_number"])]
+        permissions = [
+            (review.OVERRIDE_CODENAME, "未经村务监督委员会审核紧急发布公开内容"),
+        ]
+
+    # --- review --------------------------------------------------------------
+
+    def permissions_for_user(self, user):
+        return DisclosurePermissionTester(user, self)
+
+    def get_lock(self):
+        """Read-only for everybody while the committee reviews it (see ``disclosure_review``)."""
+        state = self.current_workflow_state
+        task = self.current_workflow_task if state is not None else None
+        if task is not None:
+            return review.DisclosureReviewLock(self, task)
+        return super().get_lock()
+
+    def publish(self, revision, user=None, *args, **kwargs):
+        """The one door to going live: the committee approved this revision, or the override."""
+        review.authorise_publication(self, revision, user)
+        return super().publish(revision, user, *args, **kwargs)
+
+    @property
+    def committee_reviewed(self):
+        """Whether the live revision was approved by the village's committee."""
+        approval, _ = review.live_review(self)
+        return approval is not None
 
     # --- rules ---------------------------------------------------------------
 
@@ -290,6 +369,7 @@ class DisclosurePage(RoutablePageMixin, Page):
     def save(self, *args, **kwargs):
         if self.path:
             self.region_id = self.region_id_from_parent()
+        review.check_going_live(self)
         return super().save(*args, **kwargs)
 
     # --- presentation ---------------------------------------------------------

@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField
 from portal.pages.blocks import BodyBlock
+from portal.pages.disclosure_forms import NoticePageForm
 
 
 def notice_problems(notice):
@@ -104,9 +105,14 @@ class NoticePage(Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         InlinePanel("attachments", label="附件"),
+        MultiFieldPanel(
+            [FieldPanel("leak_confirm"), FieldPanel("leak_reason")],
+            heading="隐私检查（发布前自动检查身份证号、手机号码和银行卡号）",
+        ),
     ]
     parent_page_types = ["pages.NoticeIndexPage"]
     subpage_types = []
+    base_form_class = NoticePageForm
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

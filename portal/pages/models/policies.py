@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField, LivePageLinkField, LivePageListField
 from portal.pages.blocks import BodyBlock
+from portal.pages.disclosure_forms import ShortSlugPageForm
 
 
 class PolicyIndexPage(Page):
@@ -124,6 +125,7 @@ class PolicyPage(Page):
         FieldPanel("body"),
         InlinePanel("attachments", label="附件"),
     ]
+    base_form_class = ShortSlugPageForm
     parent_page_types = ["pages.PolicyIndexPage"]
     subpage_types = []
 
