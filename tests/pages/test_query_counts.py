@@ -10,6 +10,13 @@ from .conftest import days
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _uncached(settings):
+    """These figures are the uncached path; tests/cache covers the page cache."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
 # Upper bounds measured on SQLite and PostgreSQL with some headroom; a per-row
 # query (N+1) would blow far past them with 50 rows.
 MAX_NOTICE_LIST = 14
