@@ -63,3 +63,7 @@ if not os.environ.get("REDIS_URL"):
         "LOCATION": str(VAR_DIR / "cache" / "pages"),  # noqa: F405
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
+
+# Load jieba's dictionaries when the process starts (search/apps.py), so the
+# first case search is as fast as the hundredth. gunicorn.conf.py also does it.
+SEARCH_PRELOAD = env_bool("SEARCH_PRELOAD", True)
