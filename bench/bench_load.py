@@ -7,9 +7,11 @@
    (rate limits off, plus a benchmark-only bare view);
 3. drives, one after the other at a fixed concurrency, the home page, the notice
    list, a disclosure page, the case search JSON and Open311 requests.json — each
-   followed by a bare Django view returning a body of the same size;
+   anonymous (served by the page cache), then uncached (a ``bench_nocache``
+   cookie makes the page cache step aside), then a bare Django view returning a
+   body of the same size;
 4. prints throughput, p50/p95/p99 latency and the error count per endpoint, and
-   the ratio to the bare view measured in the same run.
+   the ratios cached/bare and uncached/bare measured in the same run.
 
 Load comes from ``wrk`` when it is installed (apt-get install wrk), otherwise
 from a small thread-pool generator in this file. Everything is bounded in time
@@ -91,6 +93,8 @@ def start_server(env, port, workers):
         [
             str(gunicorn),
             "portal.wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--workers",
             str(workers),
             "--bind",
@@ -139,7 +143,10 @@ def endpoints(base):
     ]
 
 
-def run_wrk(url, duration, connections, threads):
+NOCACHE_COOKIE = "bench_nocache=1"
+
+
+def run_wrk(url, duration, connections, threads, cookie=None):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     try:
@@ -153,6 +160,7 @@ def run_wrk(url, duration, connections, threads):
                 "30s",
                 "-s",
                 script.name,
+                *(["-H", f"Cookie: {cookie}"] if cookie else []),
                 url,
             ],
             capture_output=True,
@@ -175,7 +183,7 @@ def run_wrk(url, duration, connections, threads):
     }
 
 
-def run_python(url, duration, connections, max_requests=200_000):
+def run_python(url, duration, connections, max_requests=200_000, cookie=None):
     """Fallback generator: ``connections`` threads, each one request at a time."""
     parts = urllib.parse.urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -188,7 +196,7 @@ def run_python(url, duration, connections, max_requests=200_000):
         while time.monotonic() < stop_at and len(latencies) + len(local) < max_requests:
             started = time.perf_counter()
             try:
-                connection.request("GET", target)
+                connection.request("GET", target, headers={"Cookie": cookie} if cookie else {})
                 response = connection.getresponse()
                 response.read()
                 ok = 200 <= response.status < 400
@@ -222,11 +230,11 @@ def run_python(url, duration, connections, max_requests=200_000):
     }
 
 
-def measure(base, path, args):
+def measure(base, path, args, cookie=None):
     url = base + path
     if args.generator == "wrk":
-        return run_wrk(url, args.duration, args.connections, args.threads)
-    return run_python(url, args.duration, args.connections)
+        return run_wrk(url, args.duration, args.connections, args.threads, cookie)
+    return run_python(url, args.duration, args.connections, cookie=cookie)
 
 
 def main():
@@ -241,6 +249,11 @@ def main():
         default="wrk" if shutil.which("wrk") else "python",
         help="压测工具（默认：有 wrk 用 wrk）",
     )
+    parser.add_argument(
+        "--from-db",
+        type=Path,
+        help="复制一个已载入演示数据的 SQLite 文件，而不是重新载入（机器繁忙时省时间）",
+    )
     args = parser.parse_args()
     if not 1 <= args.duration <= 120 or not 1 <= args.connections <= 64:
         parser.error("--duration 应在1–120秒之间，--connections 应在1–64之间")
@@ -250,7 +263,13 @@ def main():
     server = None
     try:
         print(f"准备数据库（{workdir}）并载入演示数据…", flush=True)
-        prepare_database(env)
+        if args.from_db:
+            shutil.copyfile(args.from_db, workdir / "bench.sqlite3")
+            for suffix in ("-wal", "-shm"):
+                if Path(f"{args.from_db}{suffix}").exists():
+                    shutil.copyfile(f"{args.from_db}{suffix}", workdir / f"bench.sqlite3{suffix}")
+        else:
+            prepare_database(env)
         port = free_port()
         server = start_server(env, port, args.workers)
         base = f"http://{HOST}:{port}"
@@ -270,15 +289,16 @@ def main():
                 fetch(base, path)
                 fetch(base, bare_path)
             page = measure(base, path, args)
+            uncached = measure(base, path, args, cookie=NOCACHE_COOKIE)
             bare = measure(base, bare_path, args)
-            rows.append((label, size, page, bare))
+            rows.append((label, size, page, uncached, bare))
             print(
-                f"  {label}: {page['rps']:.0f} 次/秒（空视图 {bare['rps']:.0f}），"
-                f"错误 {page['errors'] + bare['errors']}",
+                f"  {label}: 缓存 {page['rps']:.0f} 次/秒，未缓存 {uncached['rps']:.0f}，"
+                f"空视图 {bare['rps']:.0f}，错误 {page['errors'] + uncached['errors'] + bare['errors']}",
                 flush=True,
             )
         report(rows, args)
-        total_errors = sum(page["errors"] + bare["errors"] for _l, _s, page, bare in rows)
+        total_errors = sum(p["errors"] + u["errors"] + b["errors"] for _l, _s, p, u, b in rows)
         print(f"\n错误总数：{total_errors}（应为 0）")
         return 1 if total_errors else 0
     finally:
@@ -293,20 +313,22 @@ def main():
 
 def report(rows, args):
     header = (
-        f"\n{'地址':<22}{'字节':>8}{'次/秒':>9}{'p50ms':>8}{'p95ms':>8}{'p99ms':>8}{'错误':>6}"
-        f"{'空视图次/秒':>12}{'空p50':>7}{'空p99':>7}{'吞吐比':>8}"
+        f"\n{'地址':<22}{'字节':>8}{'缓存次/秒':>10}{'p50ms':>8}{'p99ms':>8}"
+        f"{'未缓存次/秒':>12}{'p50ms':>8}{'p99ms':>8}{'空视图次/秒':>12}{'空p50':>7}"
+        f"{'缓存比':>8}{'未缓存比':>9}"
     )
     print(header)
-    for label, size, page, bare in rows:
+    for label, size, page, uncached, bare in rows:
         ratio = page["rps"] / bare["rps"] if bare["rps"] else 0.0
+        uratio = uncached["rps"] / bare["rps"] if bare["rps"] else 0.0
         print(
-            f"{label:<22}{size:>8}{page['rps']:>9.0f}{page['p50']:>8.1f}{page['p95']:>8.1f}"
-            f"{page['p99']:>8.1f}{page['errors']:>6}{bare['rps']:>12.0f}{bare['p50']:>7.1f}"
-            f"{bare['p99']:>7.1f}{ratio:>8.2f}"
+            f"{label:<22}{size:>8}{page['rps']:>10.0f}{page['p50']:>8.1f}{page['p99']:>8.1f}"
+            f"{uncached['rps']:>12.0f}{uncached['p50']:>8.1f}{uncached['p99']:>8.1f}"
+            f"{bare['rps']:>12.0f}{bare['p50']:>7.1f}{ratio:>8.2f}{uratio:>9.2f}"
         )
     print(
-        "\n吞吐比 = 页面吞吐 ÷ 同样大小空视图的吞吐（同一次运行、同一中间件栈）；"
-        "越接近 1 说明页面越接近框架本身的下限。"
+        "\n缓存比/未缓存比 = 页面吞吐 ÷ 同样大小空视图的吞吐（同一次运行、同一中间件栈）；"
+        "越接近 1 说明页面越接近框架本身的下限。案件检索 JSON 的缓存按查询串分键。"
     )
 
 

@@ -24,3 +24,11 @@ LOGGING = {
 }
 # Serve static files straight from the apps (no collectstatic step for a throwaway run).
 WHITENOISE_USE_FINDERS = True
+
+# Page cache as in production without Redis: a file cache every worker shares.
+# Requests carrying the ``bench_nocache`` cookie bypass it (the uncached figures).
+CACHES["pages"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "cache" / "pages"),  # noqa: F405
+}
+PAGE_CACHE_BYPASS_COOKIES = ["bench_nocache"]

@@ -208,3 +208,20 @@ def clip_query(raw):
     if len(text) > MAX_QUERY_LENGTH:
         return text[:MAX_QUERY_LENGTH], True
     return text, False
+
+
+def preload():
+    """Load everything a first search would otherwise load on demand.
+
+    The jieba dictionary and the user dictionary (~0.5–1.5 s), OpenCC's
+    converter and its table of traditional characters, and one pass through
+    both analysis paths, so the first search after a worker starts costs what
+    the hundredth does. Called from gunicorn's ``post_fork`` (gunicorn.conf.py) and,
+    with ``SEARCH_PRELOAD`` on, from the search app's ready hook; never in tests
+    or development, where it would only slow startup.
+    """
+    get_tokenizer()
+    _traditional_chars()
+    _t2s()
+    query_tokens("网格员上报楼道电动车充电")
+    index_tokens("網格員上報樓道電動車充電")

@@ -20,3 +20,12 @@ class SearchConfig(AppConfig):
 
         post_save.connect(drop_synonym_cache, sender=SynonymGroup, weak=False)
         post_delete.connect(drop_synonym_cache, sender=SynonymGroup, weak=False)
+
+        # Production only (settings.production): the segmenter's dictionaries load
+        # with the process, not on the first search. Tests and dev start faster.
+        from django.conf import settings
+
+        if getattr(settings, "SEARCH_PRELOAD", False):
+            from .analysis import preload
+
+            preload()

@@ -1,8 +1,9 @@
 """What the town's home page shows: pinned and latest notices, latest disclosures per village.
 
 Each section is one query (the per-village section uses a window function so
-four villages or forty cost the same), keeping the home page cheap on a
-village-office PC serving a whole community.
+four villages or forty cost the same; pinned and latest notices share one;
+view restrictions are read once, see ``portal.pages.public``), keeping the home
+page cheap on a village-office PC serving a whole community.
 """
 
 from itertools import groupby
@@ -10,14 +11,44 @@ from itertools import groupby
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from wagtail.models import Page
 
 from portal.pages.models import (
     DisclosurePage,
     NoticeIndexPage,
     PolicyIndexPage,
 )
-from portal.pages.notices import latest_notices, pinned_notices
+from portal.pages.notices import pinned_and_latest
 from portal.pages.policies import published_policies
+from portal.pages.public import public_only
+
+# What a home-page disclosure row shows (title, kind, date, URL); nothing else is loaded.
+DISCLOSURE_ROW_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "kind",
+    "first_published_at",
+    "region",
+)
+POLICY_ROW_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "issuer",
+    "issue_date",
+    "effective_date",
+    "repealed_on",
+    "superseded_by",
+)
 
 # Shown when the editors have not configured quick links yet.
 DEFAULT_QUICK_LINKS = [
@@ -36,8 +67,7 @@ def latest_disclosures_by_region(home, per_region=3):
     Regions come in the tree's own order (town before villages, then sort order).
     """
     ranked = (
-        DisclosurePage.objects.live()
-        .public()
+        public_only(DisclosurePage.objects.live())
         .descendant_of(home)
         .filter(region__isnull=False)
         .annotate(
@@ -49,7 +79,7 @@ def latest_disclosures_by_region(home, per_region=3):
         )
         .filter(rank__lte=per_region)
         .select_related("region")
-        .defer_streamfields()
+        .only(*DISCLOSURE_ROW_FIELDS, "region__id", "region__name")
         .order_by("region__level", "region__sort_order", "region__name", "region_id", "rank")
     )
     return [(region, list(items)) for region, items in groupby(ranked, key=lambda d: d.region)]
@@ -72,14 +102,37 @@ def quick_links(home):
 def home_sections(home, day=None):
     """Everything the home template shows, as plain lists (no lazy queries in the template)."""
     day = day or timezone.localdate()
+    pinned, latest = pinned_and_latest(home, day)
+    notice_index, policy_index = section_indexes(home)
     return {
-        "pinned_notices": pinned_notices(home, day),
-        "latest_notices": latest_notices(home, day),
+        "pinned_notices": pinned,
+        "latest_notices": latest,
         "latest_policies": list(
-            published_policies(home).defer_streamfields().order_by("-issue_date", "-id")[:5]
+            published_policies(home).only(*POLICY_ROW_FIELDS).order_by("-issue_date", "-id")[:5]
         ),
         "disclosures_by_region": latest_disclosures_by_region(home),
-        "notice_index": NoticeIndexPage.objects.child_of(home).live().first(),
-        "policy_index": PolicyIndexPage.objects.child_of(home).live().first(),
+        "notice_index": notice_index,
+        "policy_index": policy_index,
         "quick_links": quick_links(home),
     }
+
+
+def section_indexes(home):
+    """The first live notice index and policy index below ``home`` (one query).
+
+    Plain ``Page`` objects: the template only needs their URLs.
+    """
+    wanted = {model: None for model in (NoticeIndexPage, PolicyIndexPage)}
+    types = {model._meta.label_lower: model for model in wanted}
+    rows = (
+        Page.objects.child_of(home)
+        .live()
+        .type(*wanted)
+        .select_related("content_type")
+        .order_by("path")
+    )
+    for page in rows:
+        model = types.get(f"{page.content_type.app_label}.{page.content_type.model}")
+        if model is not None and wanted[model] is None:
+            wanted[model] = page
+    return wanted[NoticeIndexPage], wanted[PolicyIndexPage]

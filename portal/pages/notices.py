@@ -14,6 +14,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from portal.pages.models import NoticePage
+from portal.pages.public import public_only
 
 # Columns a list row shows; the body StreamField and search columns are never loaded.
 LIST_FIELDS = (
@@ -42,7 +43,7 @@ def pin_active_q(day):
 
 def published_notices(parent=None):
     """Live, public notices, optionally only those under ``parent`` (a notice index)."""
-    qs = NoticePage.objects.live().public()
+    qs = public_only(NoticePage.objects.live())
     if parent is not None:
         qs = qs.descendant_of(parent)
     return qs
@@ -146,3 +147,25 @@ def latest_notices(parent, day=None, limit=6, exclude_pinned=True):
     if exclude_pinned:
         qs = qs.exclude(pin_active_q(day))
     return list(with_list_flags(qs, day).only(*LIST_FIELDS).order_by("-date", "-id")[:limit])
+
+
+def pinned_and_latest(parent, day=None, pinned_limit=5, latest_limit=6):
+    """``(pinned_now, latest_not_pinned)`` for the home page, usually in one query.
+
+    The board order already puts pinned-now notices first, so its first
+    ``pinned_limit + latest_limit`` rows hold both lists unless more than
+    ``pinned_limit`` pins are active; only then a second query fetches the rest
+    of the latest notices.
+    """
+    day = day or timezone.localdate()
+    qs = published_notices(parent)
+    rows = list(ordered_for_board(qs, day)[: pinned_limit + latest_limit])
+    pinned = [n for n in rows if n.pin_active][:pinned_limit]
+    latest = [n for n in rows if not n.pin_active][:latest_limit]
+    if len(latest) < latest_limit and len(rows) == pinned_limit + latest_limit:
+        latest = list(
+            with_list_flags(qs.exclude(pin_active_q(day)), day)
+            .only(*LIST_FIELDS)
+            .order_by("-date", "-id")[:latest_limit]
+        )
+    return pinned, latest

@@ -15,6 +15,7 @@ from taggit.models import Tag
 from portal.pages.models import PolicyPage
 from portal.pages.models.policies import policy_status_expression
 from portal.pages.notices import parse_year
+from portal.pages.public import public_only
 
 LIST_FIELDS = (
     "id",
@@ -36,7 +37,7 @@ LIST_FIELDS = (
 
 
 def published_policies(parent=None):
-    qs = PolicyPage.objects.live().public()
+    qs = public_only(PolicyPage.objects.live())
     if parent is not None:
         qs = qs.descendant_of(parent)
     return qs

@@ -303,3 +303,70 @@ LOGGING = {
         "imports": {"level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
     },
 }
+
+# --- Page cache (portal/pagecache: anonymous public pages, rules in its docstring) ---
+INSTALLED_APPS += ["portal.pagecache"]
+# After rate limiting (limits apply to hits too), before sessions (a hit skips them).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "portal.pagecache.middleware.PageCacheMiddleware",
+)
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 600))
+PAGE_CACHE_ALIAS = "pages"
+# URL names (or dotted view paths for unnamed routes) whose anonymous GETs may be cached.
+PAGE_CACHE_VIEWS = {
+    "wagtail_serve",
+    "wagtail.contrib.sitemaps.views.sitemap",
+    "robots_txt",
+    "disclosure_compliance",
+    "grids:finder",
+    "grids:town",
+    "grids:village",
+    "grids:grid",
+    "case_search",
+    "site_search",
+    "api-case-search",
+    "api-regions",
+    "api-grids",
+    "api-grid",
+    "api-case-stats",
+    "api-case-stats-monthly",
+    "api-disclosure-compliance",
+    "wagtailapi:pages:listing",
+    "wagtailapi:pages:detail",
+    "wagtailapi:pages:find",
+    *(
+        f"open311-{name}-{fmt}"
+        for name in ("discovery", "services", "service", "requests", "request")
+        for fmt in ("json", "xml")
+    ),
+}
+# Cookies that may mean a signed-in visitor besides the session and messages cookies.
+PAGE_CACHE_BYPASS_COOKIES = env_list("PAGE_CACHE_BYPASS_COOKIES")
+# Cookies a public page's content depends on; their values enter the key.
+PAGE_CACHE_KEY_COOKIES = env_list("PAGE_CACHE_KEY_COOKIES")
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-pages",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+if os.environ.get("REDIS_URL"):
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "pages",
+    }
+
+# --- Caching proxy in front (nginx/Varnish; README "缓存与前置代理") ------------
+# Wagtail sends PURGE <path> to this address on publish/unpublish; the page
+# cache adds the listings and the home page (portal/pagecache/frontend.py).
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
+if FRONTEND_CACHE_URL:
+    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }

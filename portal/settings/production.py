@@ -54,3 +54,16 @@ if not os.environ.get("REDIS_URL"):
         "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),  # noqa: F405
     }
     RATE_LIMIT_CACHE = "ratelimit"
+
+# Cached public pages must be shared by all workers (and invalidated for all):
+# without Redis, a file cache under VAR_DIR that every worker reads.
+if not os.environ.get("REDIS_URL"):
+    CACHES["pages"] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),  # noqa: F405
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+
+# Load jieba's dictionaries when the process starts (search/apps.py), so the
+# first case search is as fast as the hundredth. gunicorn.conf.py also does it.
+SEARCH_PRELOAD = env_bool("SEARCH_PRELOAD", True)

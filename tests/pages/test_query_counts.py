@@ -10,11 +10,20 @@ from .conftest import days
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _uncached(settings):
+    """These figures are the uncached path; tests/cache covers the page cache."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
 # Upper bounds measured on SQLite and PostgreSQL with some headroom; a per-row
 # query (N+1) would blow far past them with 50 rows.
 MAX_NOTICE_LIST = 14
 MAX_POLICY_LIST = 16
-MAX_HOME = 16
+# Home: site, route, the page's own restrictions, notices (pinned and latest in one),
+# section indexes, policies, disclosures per village = 8 (issue 14: at most 10).
+MAX_HOME = 10
 
 
 def count_queries(client, url):
@@ -84,3 +93,30 @@ def test_home_page_with_50_notices_and_policies(
     with django_assert_max_num_queries(MAX_HOME):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_home_lists_with_more_pins_than_shown(client, home, notice_index, make_notice, today):
+    """Seven active pins: five shown as pinned, and the latest list is still full."""
+    for i in range(7):
+        make_notice(title=f"置顶{i}", date=today - days(i), pinned=True)
+    for i in range(8):
+        make_notice(title=f"普通{i}", date=today - days(20 + i))
+    from portal.pages.notices import pinned_and_latest
+
+    pinned, latest = pinned_and_latest(home, today)
+    assert [n.title for n in pinned] == [f"置顶{i}" for i in range(5)]
+    assert [n.title for n in latest] == [f"普通{i}" for i in range(6)]
+
+
+def test_home_query_count_with_a_private_section(
+    client, home, notice_index, make_notice, today, django_assert_max_num_queries
+):
+    from wagtail.models import PageViewRestriction
+
+    make_notice(title="公开的通知")
+    secret = make_notice(title="内部的通知")
+    PageViewRestriction.objects.create(page=secret, restriction_type="login")
+    client.get("/")
+    with django_assert_max_num_queries(MAX_HOME):
+        body = client.get("/").content.decode()
+    assert "公开的通知" in body and "内部的通知" not in body
