@@ -65,3 +65,30 @@ class SynonymGroup(models.Model):
                 raise ValidationError({"terms": f"“{term}”不含可检索的文字（只有标点或虚词）。"})
         # Store one canonical spelling so the list reads the same everywhere.
         self.terms = " = ".join(terms)
+
+
+class IndexOutbox(models.Model):
+    """One case change the Elasticsearch cluster has not taken yet.
+
+    Written by ``search.indexing`` in the same transaction as the case write, so
+    a change is recorded exactly when it commits; drained by the
+    ``drain_search_outbox`` task (and ``manage.py replay_search_outbox``), which
+    deletes a row only once the cluster has accepted it. A row names the case
+    only: the drain sends the case as it is then (or removes it when it is
+    gone), so replaying a row twice is harmless. Only written when
+    Elasticsearch is configured: the embedded index is written in the case's
+    own transaction and needs no outbox.
+    """
+
+    case_id = models.BigIntegerField("案件ID", db_index=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "待同步索引"
+        verbose_name_plural = "待同步索引"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"案件 {self.case_id}（尝试 {self.attempts} 次）"

@@ -121,6 +121,7 @@ class CaseInspectView(ScopedInstanceMixin, InspectView):
         context.update(
             {
                 "case": self.instance,
+                "shown": services.ShownState.of(self.instance),
                 "events": self.instance.events.select_related("actor"),
                 "action_forms": [
                     {
@@ -143,6 +144,10 @@ class CaseActionView(ScopedInstanceMixin, InspectView):
 
     Only steps ``services.allowed_actions`` offers the user are reachable; the
     service re-checks everything under a row lock when the form is posted.
+    Every form carries the state it was drawn from (``shown_status``,
+    ``shown_tier``, ``shown_revision``); a post without it, or from a state the
+    case has since left, is refused with ``services.STALE_MESSAGE`` and leads
+    back to the case as it now is.
     """
 
     action = None
@@ -169,9 +174,13 @@ class CaseActionView(ScopedInstanceMixin, InspectView):
     def get_template_names(self):
         return ["cases/admin/action.html"]
 
-    def render_form(self, form, status=200):
+    def render_form(self, form, shown, status=200):
         context = self.get_context_data(
-            form=form, action=self.action, inspect_url=self.inspect_url, case=self.instance
+            form=form,
+            action=self.action,
+            inspect_url=self.inspect_url,
+            case=self.instance,
+            shown=shown,
         )
         return TemplateResponse(self.request, self.get_template_names(), context, status=status)
 
@@ -179,20 +188,32 @@ class CaseActionView(ScopedInstanceMixin, InspectView):
         if self.action not in services.allowed_actions(self.instance, request.user):
             messages.error(request, self.refusal_message())
             return redirect(self.inspect_url)
-        return self.render_form(action_form(self.action, self.instance))
+        return self.render_form(
+            action_form(self.action, self.instance), services.ShownState.of(self.instance)
+        )
 
     def post(self, request, *args, **kwargs):
+        shown = services.ShownState.from_data(request.POST)
+        if shown is None:
+            messages.error(request, f"{self.action.label}未完成：{services.STALE_MESSAGE}")
+            return redirect(self.inspect_url)
         form = action_form(self.action, self.instance, request.POST)
         if not form.is_valid():
-            return self.render_form(form)
+            return self.render_form(form, shown)
         try:
             services.transition(
-                self.instance, self.action, request.user, **form.transition_kwargs()
+                self.instance,
+                self.action,
+                request.user,
+                expected=shown,
+                **form.transition_kwargs(),
             )
         except services.CaseRuleError as error:
-            add_rule_errors(form, error)
             messages.error(request, f"{self.action.label}未完成：" + "；".join(error.messages))
-            return self.render_form(form)
+            if getattr(error, "code", None) == "stale":
+                return redirect(self.inspect_url)
+            add_rule_errors(form, error)
+            return self.render_form(form, shown)
         messages.success(
             request,
             f"案件 {self.instance.number} 已{self.action.label}，"

@@ -116,6 +116,11 @@ class Case(models.Model):
     public_summary = models.TextField(
         "公开摘要", blank=True, help_text="面向群众的匿名摘要，不得含姓名、电话、门牌号"
     )
+    # Bumped by every lifecycle step (``services.transition``). A lifecycle form
+    # carries the revision it was drawn from, so a click on a stale page is
+    # refused instead of acting on a case that has moved on (even when it has
+    # come back to the same status, e.g. 分拨 → 处置 → 退回 → 分拨).
+    revision = models.PositiveIntegerField("流转版本", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -139,6 +144,25 @@ class Case(models.Model):
     @property
     def is_overdue(self):
         return not self.is_closed and self.deadline is not None and self.deadline < timezone.now()
+
+
+class CaseNumberSequence(models.Model):
+    """The last case-number sequence handed out for one year (``AJ<year><sequence>``).
+
+    The row is the lock that serialises number allocation: ``services`` updates
+    it (which locks it) before reading it, inside the transaction that inserts
+    the case, so two concurrent registrations can never draw the same number.
+    """
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    last = models.PositiveBigIntegerField("已用最大序号", default=0)
+
+    class Meta:
+        verbose_name = "案件编号序列"
+        verbose_name_plural = "案件编号序列"
+
+    def __str__(self):
+        return f"AJ{self.year}：{self.last}"
 
 
 class CaseEvent(models.Model):

@@ -29,17 +29,18 @@ only staff assigned to the town (or county) may move it.
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from portal.snippets.phones import normalise_phone, phone_problem
 from portal.snippets.scope import region_in_scope
 from search import indexing
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, CaseNumberSequence
 
 CASE_NUMBER_RE = re.compile(r"^AJ(\d{4})(\d{6,})$")
 
@@ -164,17 +165,64 @@ def format_case_number(year, sequence):
     return f"AJ{year}{sequence:06d}"
 
 
+def _used_sequence_floor(year):
+    """The highest sequence of ``year`` held by any stored case, however it got there.
+
+    Numbers also arrive from outside the counter: imported archives carry their
+    own, the demo loader numbers in bulk. Looking at the cases themselves keeps
+    the counter from handing out a number such a writer has already used. A
+    range on the unique index (not ``startswith``, which PostgreSQL cannot
+    answer from a collated index), so it reads one index entry.
+    """
+    top = Case.objects.filter(number__gte=f"AJ{year}", number__lt=f"AJ{year + 1}").aggregate(
+        m=Max("number")
+    )["m"]
+    match = CASE_NUMBER_RE.match(top or "")
+    if match and int(match.group(1)) == year:
+        return int(match.group(2))
+    return 0
+
+
+def reserve_case_numbers(year, count=1):
+    """Hand out ``count`` consecutive sequences of ``year``; return the first one.
+
+    Safe under any concurrency: the counter row (``CaseNumberSequence``) is
+    *updated first* — an atomic ``last = last + count`` that takes the row lock
+    on PostgreSQL (and the write lock on SQLite, whose transactions here start
+    IMMEDIATE) — and only then read, so two callers can never draw the same
+    range. Under that lock the counter is raised past any number already stored
+    (``_used_sequence_floor``). The lock is held until the caller's transaction
+    commits, which serialises number allocation per year, not case writes in
+    general. A number whose insert fails is skipped, never reused: the register
+    may have gaps, never duplicates.
+
+    A bulk loader that numbers its own rows calls this once per batch with
+    ``count=len(batch)`` and formats ``first … first + count - 1``.
+    """
+    if count < 1:
+        raise ValueError("count must be positive")
+    with transaction.atomic():
+        rows = CaseNumberSequence.objects.filter(year=year)
+        if not rows.update(last=F("last") + count):
+            # First number of the year: create the row (a concurrent creator
+            # wins quietly), then take it as everyone else does.
+            CaseNumberSequence.objects.bulk_create(
+                [CaseNumberSequence(year=year, last=0)], ignore_conflicts=True
+            )
+            rows.update(last=F("last") + count)
+        last = rows.values_list("last", flat=True).get()
+        floor = _used_sequence_floor(year)
+        if last - count < floor:
+            last = floor + count
+            rows.update(last=last)
+    return last - count + 1
+
+
 def next_case_number(year=None):
-    """The next free number ``AJ<year><6-digit sequence>`` (imports may supply their own)."""
+    """The number the next registration of ``year`` would get (a look, not a reservation)."""
     year = year or timezone.localdate().year
-    prefix = f"AJ{year}"
-    last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    sequence = 1
-    if last:
-        match = CASE_NUMBER_RE.match(last)
-        if match:
-            sequence = int(match.group(2)) + 1
-    return format_case_number(year, sequence)
+    counted = CaseNumberSequence.objects.filter(year=year).values_list("last", flat=True).first()
+    return format_case_number(year, max(counted or 0, _used_sequence_floor(year)) + 1)
 
 
 def case_state_problems(status, resolution="", satisfaction="", closed_at=None):
@@ -460,12 +508,17 @@ def build_case(*, user, **fields):
 
 
 def _save_new(case):
-    """Insert ``case``, allocating its number; retry if a concurrent insert took it."""
+    """Insert ``case``, drawing its number from the year's counter unless it has one.
+
+    The counter never hands out a number twice; a clash can still come from a
+    writer that numbers cases itself (an import committing the same number at
+    this moment), so the insert runs in a savepoint and a fresh number is drawn.
+    """
     auto = not case.number
     year = timezone.localtime(case.reported_at).year
     for attempt in range(5):
         if auto:
-            case.number = next_case_number(year)
+            case.number = format_case_number(year, reserve_case_numbers(year))
         try:
             with transaction.atomic():
                 case.save(force_insert=True)
@@ -547,6 +600,47 @@ def delete_case(case, user):
 
 
 # --- the lifecycle --------------------------------------------------------------
+
+STALE_MESSAGE = "案件状态已变化，请刷新后重试"
+
+
+@dataclass(frozen=True)
+class ShownState:
+    """The state of a case a lifecycle action was offered from.
+
+    Every action carries it (the admin's forms post it back as hidden fields)
+    and ``transition`` refuses the action when the locked row no longer matches:
+    twenty clicks on one 上报升级 button escalate the case one tier, not three.
+    ``revision`` catches a case that left and came back to the same status.
+    """
+
+    status: str
+    tier: str
+    revision: int
+
+    @classmethod
+    def of(cls, case):
+        return cls(str(case.status), str(case.tier), int(case.revision))
+
+    @classmethod
+    def from_data(cls, data, prefix="shown_"):
+        """Read ``shown_status`` / ``shown_tier`` / ``shown_revision``; None if missing or bad."""
+        try:
+            status = str(data[f"{prefix}status"])
+            tier = str(data[f"{prefix}tier"])
+            revision = int(str(data[f"{prefix}revision"]).strip())
+        except (KeyError, TypeError, ValueError):
+            return None
+        return cls(status, tier, revision)
+
+
+def _check_shown(locked, expected):
+    if expected is None or ShownState.of(locked) != expected:
+        raise CaseRuleError(
+            f"{STALE_MESSAGE}（当前状态：{locked.get_status_display()}，"
+            f"处置层级：{tier_label(locked.tier)}）",
+            code="stale",
+        )
 
 
 def _copy_state(source, target):
@@ -635,6 +729,7 @@ def transition(
     to,
     user,
     *,
+    expected=None,
     note="",
     resolution=None,
     satisfaction=None,
@@ -650,10 +745,18 @@ def transition(
     is locked for the duration, so two people pressing the same button cannot
     both succeed; ``case`` is updated in place with the saved state.
 
+    ``expected`` is the ``ShownState`` the action was offered from (default: the
+    state of ``case`` as the caller holds it). Under the row lock the stored
+    case must still be in that state, else the action is refused with
+    ``STALE_MESSAGE`` (code ``stale``) — a second click, or a page left open
+    while a colleague moved the case, never acts on a case that has moved on.
+
     Raises ``CaseRuleError`` (illegal step, missing input) or its subclass
     ``CasePermissionError`` (scope, permission, tier); nothing is written then.
     """
     note = note or ""
+    if expected is None:
+        expected = ShownState.of(case)
     with transaction.atomic():
         locked = (
             # Lock only the case row: the village's parents are a nullable join,
@@ -662,11 +765,12 @@ def transition(
             .select_related("category", "village__parent__parent")
             .get(pk=case.pk)
         )
+        _check_may_act(locked, user)
+        _check_shown(locked, expected)
         action = _resolve_action(locked, to)
         if action == Action.ESCALATE:
             event = _escalate_locked(locked, user, note)
         else:
-            _check_may_act(locked, user)
             refusal = step_refusal(locked, action, user)
             if refusal:
                 raise CaseRuleError(refusal, code="illegal_transition")
@@ -683,6 +787,7 @@ def transition(
                 handler_unit=handler_unit,
             )
             locked.status = LIFECYCLE[action][1]
+            locked.revision += 1
             locked.save()
             event = CaseEvent.objects.create(
                 case=locked,
@@ -701,7 +806,6 @@ def transition(
 
 
 def _escalate_locked(case, user, note):
-    _check_may_act(case, user)
     refusal = step_refusal(case, Action.ESCALATE, user)
     if refusal:
         raise CaseRuleError(refusal, code="illegal_transition")
@@ -711,6 +815,7 @@ def _escalate_locked(case, user, note):
     case.tier = Case.TIER_ORDER[Case.TIER_ORDER.index(case.tier) + 1]
     case.status = Status.DISPATCHED
     case.handler_unit, case.handler = "", None
+    case.revision += 1
     case.save()
     return CaseEvent.objects.create(
         case=case,
@@ -725,10 +830,11 @@ def _escalate_locked(case, user, note):
     )
 
 
-def escalate(case, user, note):
+def escalate(case, user, note, *, expected=None):
     """Send an open case one tier up and back to 分拨 there; return the ``CaseEvent``.
 
     Refused above 区县 and for closed cases. The unit is cleared because the
-    higher tier assigns its own. Same locking and errors as ``transition``.
+    higher tier assigns its own. Same locking, ``expected`` check and errors as
+    ``transition``.
     """
-    return transition(case, Action.ESCALATE, user, note=note)
+    return transition(case, Action.ESCALATE, user, expected=expected, note=note)

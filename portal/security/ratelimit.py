@@ -1,8 +1,22 @@
-"""Cache-based rate limits for the public search, the APIs and the login form.
+"""Rate limits for the public search, the APIs and the login form.
 
-A fixed-window counter per (bucket, client address) kept in a Django cache, so
-it needs no extra server: the local-memory cache on one process, Redis (or the
-file cache production.py sets up) when several workers share the limits.
+A fixed-window counter per (bucket, client address) kept in an atomic counter
+store shared by every worker (``portal.security.counters``): Redis when
+``REDIS_URL`` is set, the database otherwise — never a per-process or file
+cache, whose increments are not atomic across gunicorn workers.
+
+Why our own middleware and not a library (issue 11 asks):
+
+* DRF throttles count with ``cache.get`` / ``cache.set`` of a list of
+  timestamps — not atomic even on Redis, the very race this module fixes — and
+  they cover DRF views only, not Wagtail's login form, the search page or the
+  Open311 views.
+* django-ratelimit is atomic on Redis (``add`` + ``incr``) but has no database
+  store for a deployment without Redis, and it is a decorator per view: the
+  limits would have to be put on Wagtail's own views, which we do not own.
+* A path-prefix middleware covers every entry point (HTML, JSON, XML) in one
+  place, answers in each one's format, and is about a hundred lines on top of
+  the shared counter store the login lockout uses too.
 
 Settings:
 
@@ -11,21 +25,28 @@ Settings:
   prefixed by a count (``"5/15m"``). A bucket missing or ``None`` is unlimited.
 * ``RATE_LIMIT_RULES`` — ordered ``(bucket, path prefixes, methods or None)``;
   the first rule whose prefix matches decides the bucket.
-* ``RATE_LIMIT_CACHE`` — the cache alias (default ``"default"``).
+* ``RATE_LIMIT_STORE`` — ``"redis"`` (``RATE_LIMIT_REDIS_URL``, default
+  ``REDIS_URL``) or ``"database"``; see ``portal.security.counters``. When the
+  store fails (Redis down, database busy) the request is let through and the
+  failure logged: a limiter must not turn an outage into 500s.
 * ``RATE_LIMIT_CLIENT_IP_HEADER`` — e.g. ``"HTTP_X_FORWARDED_FOR"`` behind a
   reverse proxy you control; the right-most address (the one your proxy added)
   is used. Unset: ``REMOTE_ADDR``.
 """
 
+import logging
 import math
 import re
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from .counters import get_counter_store
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMITS = {"search": "60/m", "api": "300/m", "login": "10/m"}
 
@@ -85,13 +106,9 @@ def hit(bucket, client, rate, now=None):
     now = _now() if now is None else now
     window = int(now // rate.period)
     key = f"ratelimit:{bucket}:{client}:{window}"
-    cache = caches[getattr(settings, "RATE_LIMIT_CACHE", "default")]
-    cache.add(key, 0, timeout=rate.period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rate.period + 1)
-        count = 1
+    # The counter lives until a second after its window ends.
+    ttl = (window + 1) * rate.period - now + 1
+    count = get_counter_store().incr(key, ttl, now=now)
     if count <= rate.limit:
         return 0
     return max(1, math.ceil((window + 1) * rate.period - now))
@@ -137,7 +154,11 @@ class RateLimitMiddleware:
         if bucket is not None:
             rate = rate_for(bucket)
             if rate is not None:
-                wait = hit(bucket, client_address(request), rate)
+                try:
+                    wait = hit(bucket, client_address(request), rate)
+                except Exception:  # noqa: BLE001 - fail open, see the module docstring
+                    logger.exception("限流计数不可用，本次请求不限流（%s）", bucket)
+                    wait = 0
                 if wait:
                     return too_many_requests(request, wait)
         return self.get_response(request)

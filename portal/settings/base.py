@@ -287,6 +287,12 @@ RATE_LIMITS = {
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
 }
 RATE_LIMIT_CACHE = "default"
+# Where the rate-limit and lockout counters live (portal/security/counters.py):
+# Redis when REDIS_URL is set, else the database; both are atomic across workers.
+RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL") or os.environ.get("REDIS_URL", "")
+RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE") or (
+    "redis" if RATE_LIMIT_REDIS_URL else "database"
+)
 RATE_LIMIT_CLIENT_IP_HEADER = os.environ.get("RATE_LIMIT_CLIENT_IP_HEADER") or None
 LOGIN_LOCKOUT = {"failures": 5, "window": 15 * 60, "lock": 15 * 60}
 # No internet at runtime: the admin must not call releases.wagtail.org (CSP blocks it anyway).

@@ -25,3 +25,12 @@ def walk(case, user, *steps, **kwargs):
     for step in steps:
         services.transition(case, step, user, **{**inputs.get(step, {}), **kwargs})
     return case
+
+
+def shown(case):
+    """The hidden fields an admin action form posts: the state it was drawn from."""
+    return {
+        "shown_status": case.status,
+        "shown_tier": case.tier,
+        "shown_revision": str(case.revision),
+    }

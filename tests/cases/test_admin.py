@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.cases.models import Case, CaseCategory
 
-from .helpers import walk
+from .helpers import shown, walk
 
 INDEX = "/admin/cases/case/"
 
@@ -151,7 +151,7 @@ def test_action_post_runs_the_transition(client, users, make_case):
     case = walk(make_case(), users.donghu2, "dispatch", "handle")
     client.force_login(users.donghu2)
     response = client.post(
-        action_url(case, "close"), {"close-resolution": "已清运完毕"}, follow=True
+        action_url(case, "close"), {"close-resolution": "已清运完毕", **shown(case)}, follow=True
     )
     assert response.redirect_chain[-1][0] == inspect_url(case)
     assert "已办结，当前状态：办结" in response.content.decode()
@@ -166,7 +166,7 @@ def test_action_with_missing_input_shows_chinese_error_and_changes_nothing(
     case = walk(make_case(category=categories.dispute), users.donghu2, "dispatch", "handle")
     client.force_login(users.donghu2)
     response = client.post(
-        action_url(case, "close"), {"close-resolution": "", "close-mediated": ""}
+        action_url(case, "close"), {"close-resolution": "", "close-mediated": "", **shown(case)}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -175,7 +175,8 @@ def test_action_with_missing_input_shows_chinese_error_and_changes_nothing(
     assert case.status == "handling" and case.closed_at is None
 
     response = client.post(
-        action_url(case, "close"), {"close-resolution": "双方和解", "close-mediated": "1"}
+        action_url(case, "close"),
+        {"close-resolution": "双方和解", "close-mediated": "1", **shown(case)},
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -187,7 +188,9 @@ def test_action_not_allowed_now_is_refused(client, users, make_case):
     client.force_login(users.donghu2)
     response = client.get(action_url(case, "rate"), follow=True)
     assert "不能执行“评价”" in response.content.decode()
-    response = client.post(action_url(case, "rate"), {"rate-satisfaction": "satisfied"})
+    response = client.post(
+        action_url(case, "rate"), {"rate-satisfaction": "satisfied", **shown(case)}
+    )
     assert response.status_code == 200
     assert "不能执行“评价”" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "accepted"

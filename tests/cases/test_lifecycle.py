@@ -232,8 +232,9 @@ def test_transition_reads_the_locked_row_not_a_stale_instance(case_in, users):
     case = case_in("dispatched")
     stale = Case.objects.get(pk=case.pk)
     services.transition(case, "handle", users.donghu2)
-    # ``stale`` still says 分拨; the service must not trust it.
-    with pytest.raises(CaseRuleError, match="当前状态为“处置”"):
+    # ``stale`` still says 分拨; the service must not trust it: the action was
+    # offered from a state the case has left, so it is refused as stale.
+    with pytest.raises(CaseRuleError, match="案件状态已变化，请刷新后重试（当前状态：处置"):
         services.transition(stale, "handle", users.donghu2)
     assert stale.status == "dispatched"  # untouched by a refused call
     assert Case.objects.get(pk=case.pk).events.filter(action="handle").count() == 1

@@ -104,3 +104,104 @@ def test_proxy_header_is_used_only_when_configured(client, limits, settings):
     # the right-most address is the one our own proxy appended
     ok = client.get("/api/registers/regions/", HTTP_X_FORWARDED_FOR="1.1.1.1, 8.8.8.8")
     assert ok.status_code == 200
+
+
+# --- the counter stores: atomic across workers ---------------------------------------
+
+PARALLEL = 20
+
+
+def _parallel_hits(rate, client_ip):
+    """``PARALLEL`` threads (each its own database connection) hit one limit at once."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(PARALLEL)
+    waits = []
+
+    def one():
+        try:
+            barrier.wait()
+            waits.append(hit("burst", client_ip, rate))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion
+            waits.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(PARALLEL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return waits
+
+
+def _redis_or_skip(settings):
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/5"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis 127.0.0.1:6379 is not reachable")
+    settings.RATE_LIMIT_STORE = "redis"
+    settings.RATE_LIMIT_REDIS_URL = url
+    settings.RATE_LIMIT_REDIS_PREFIX = f"test:{uuid.uuid4().hex}:"  # a clean namespace per test
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_pass_a_5_per_minute_limit_exactly_5_times_database(settings):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # The SQLite test database is in memory in shared-cache mode, where a
+        # second writer gets "database table is locked" at once instead of
+        # waiting: threads cannot model gunicorn workers there.
+        pytest.skip("needs concurrent connections (PostgreSQL)")
+    settings.RATE_LIMIT_STORE = "database"
+    waits = _parallel_hits(Rate(5, 60), "10.0.0.1")
+    assert [w for w in waits if not isinstance(w, int)] == []
+    assert [w == 0 for w in waits].count(True) == 5
+    from portal.security.models import Counter
+
+    assert Counter.objects.get(key__startswith="ratelimit:burst:10.0.0.1:").count == PARALLEL
+
+
+def test_parallel_requests_pass_a_5_per_minute_limit_exactly_5_times_redis(settings):
+    _redis_or_skip(settings)
+    waits = _parallel_hits(Rate(5, 60), "10.0.0.2")
+    assert [w for w in waits if not isinstance(w, int)] == []
+    assert [w == 0 for w in waits].count(True) == 5
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_the_stores_count_expire_and_lock(settings, store):
+    from portal.security.counters import get_counter_store
+
+    if store == "redis":
+        _redis_or_skip(settings)
+    else:
+        settings.RATE_LIMIT_STORE = "database"
+    counters = get_counter_store()
+    now = 1_000_000.0
+    assert [counters.incr("ratelimit:k", 60, now=now) for _ in range(3)] == [1, 2, 3]
+    if store == "database":  # the database store reads the caller's clock for expiry
+        assert counters.incr("ratelimit:k", 60, now=now + 61) == 1
+    counters.set_until("lockout:lock:x", now + 30, now=now)
+    assert counters.get_until("lockout:lock:x", now=now) == now + 30
+    assert counters.get_until("lockout:lock:x", now=now + 31) is None
+    counters.delete("lockout:lock:x")
+    assert counters.get_until("lockout:lock:x", now=now) is None
+    # A key built from a hostile header stays bounded.
+    assert counters.incr("ratelimit:" + "x" * 10_000, 60, now=now) == 1
+
+
+def test_the_limiter_lets_requests_through_when_the_store_fails(client, limits, settings, caplog):
+    settings.RATE_LIMIT_STORE = "redis"
+    settings.RATE_LIMIT_REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens: refused
+    response = client.get("/api/registers/grids/")
+    assert response.status_code != 429 and response.status_code < 500
+    assert "限流计数不可用" in caplog.text
