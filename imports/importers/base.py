@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 
+from portal.pagecache import invalidate as invalidate_page_cache
+
 from ..cleaning import CellError, is_blank
 from ..reading import open_sheet, too_many_rows
 from ..safety import FileRefused, Limits, check_file
@@ -291,6 +293,9 @@ class BaseImporter:
             result.errors.append(RowError(None, "", result.message))
             return result
         result.imported = True
+        if new_rows or update_rows:
+            # Bulk writes send no model signals: tell the public page cache itself.
+            invalidate_page_cache(f"import:{self.kind}")
         return result
 
     def clean(self, table, result, height):

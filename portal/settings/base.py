@@ -376,3 +376,8 @@ if FRONTEND_CACHE_URL:
             "LOCATION": FRONTEND_CACHE_URL,
         }
     }
+
+# Office numbers published on purpose (e.g. "0376-6201234,12345"): the disclosure and
+# notice leak check lets them through (portal/pages/leaks.py). Grid staff's work
+# phones pass without being listed here.
+PORTAL_PUBLIC_PHONES = env_list("PORTAL_PUBLIC_PHONES")

@@ -30,7 +30,7 @@ def seed_sequences(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0003_event_detail"),
+        ("cases", "0004_default_categories"),
     ]
 
     operations = [

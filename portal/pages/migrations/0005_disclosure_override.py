@@ -1,14 +1,11 @@
-"""The emergency override of the committee's review (see portal.pages.disclosure_review).
-
-Depends on 0003; the lead rewires it after the i18n branch's 0004 at merge.
-"""
+"""The emergency override of the committee's review (see portal.pages.disclosure_review)."""
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0003_disclosure_rules"),
+        ("pages", "0004_chinese_default_groups"),
     ]
 
     operations = [
