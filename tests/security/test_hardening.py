@@ -1,3 +1,4 @@
+# ruff: noqa: F811 -- pytest fixtures imported from tests/api/conftest.py are used as parameters
 """Hostile parameters, XML 1.0 safety, JSON/XML error bodies, 503 on a database
 outage, GET logout and API-token last-use writes (issue 10)."""
 
