@@ -19,6 +19,7 @@ the page tree, which may be what failed.
 
 import json
 import sys
+from html import escape
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -89,3 +90,42 @@ def server_error(request):
     exc = sys.exc_info()[1]
     status = 503 if is_database_outage(exc) else 500
     return error_response(request, status)
+
+
+class RejectNulParametersMiddleware:
+    """400 for a query parameter holding NUL: PostgreSQL text cannot store it (a 500
+    deep in any filter), and no legitimate link carries one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return bad_request_response(request, name.replace("\x00", ""))
+        return self.get_response(request)
+
+
+def bad_request_response(request, name):
+    message = f"参数 {name} 含有不允许的空字符（NUL）"
+    fmt = response_format(getattr(request, "path", "") or "")
+    if fmt == "xml":
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            f"<errors><error><code>400</code><description>{escape(xml_safe(message))}"
+            "</description></error></errors>"
+        )
+        return HttpResponse(body, status=400, content_type="text/xml; charset=utf-8")
+    if fmt == "json":
+        path = request.path
+        data = (
+            [{"code": 400, "description": message}]
+            if path.startswith("/open311/")
+            else {name: [message]}
+        )
+        return HttpResponse(
+            json.dumps(data, ensure_ascii=False),
+            status=400,
+            content_type="application/json; charset=utf-8",
+        )
+    return HttpResponse(escape(message), status=400, content_type="text/plain; charset=utf-8")

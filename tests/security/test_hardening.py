@@ -122,7 +122,11 @@ def test_xml_safe_removes_forbidden_characters():
 
 
 def test_open311_xml_is_well_formed_with_nul_and_vertical_tab(client, cases):
-    cases.public_open.public_summary = "楼道\x0b杂物\x00已清理\x1f"
+    from django.db import connection
+
+    # PostgreSQL cannot store NUL at all; SQLite can, so there the data holds one too.
+    nul = "\x00" if connection.vendor == "sqlite" else ""
+    cases.public_open.public_summary = f"楼道\x0b杂物{nul}已清理\x1f"
     cases.public_open.save(update_fields=["public_summary"])
     response = client.get("/open311/v2/requests.xml")
     assert response.status_code == 200
@@ -134,7 +138,7 @@ def test_open311_xml_is_well_formed_with_nul_and_vertical_tab(client, cases):
     assert response.status_code == 400
     assert b"\x00" not in response.content and b"\x0b" not in response.content
     error = ElementTree.fromstring(response.content)
-    assert "ab" in error.find("error/description").text
+    assert "status" in error.find("error/description").text
 
 
 def test_sitemap_is_well_formed_when_a_page_holds_forbidden_characters(client, db):
@@ -145,7 +149,7 @@ def test_sitemap_is_well_formed_when_a_page_holds_forbidden_characters(client, d
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "testserver", "root_page": home}
     )
-    home.add_child(instance=Page(title="通知\x00公告", slug="tongzhi"))
+    home.add_child(instance=Page(title="通知\x1f公告", slug="tongzhi"))
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     ElementTree.fromstring(response.content)
