@@ -8,16 +8,23 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api import api_router
+from portal.security.history_views import ScopedLogEntriesView
+from portal.security.logout import PostOnlyLogoutView
+from portal.views import xml_safe_sitemap
 
 urlpatterns = [
+    # Ahead of Wagtail's admin: its logout view clears the session cookie even on a GET.
+    path("admin/logout/", PostOnlyLogoutView.as_view()),
+    # Ahead of Wagtail's admin: its site history is filtered by model permission, not region.
+    path("admin/reports/site-history/", ScopedLogEntriesView.as_view()),
+    path("admin/reports/site-history/results/", ScopedLogEntriesView.as_view(results_only=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", xml_safe_sitemap),
     path("", include("portal.pages.urls")),
     path("", include("portal.snippets.urls")),
     path("", include("portal.cases.urls")),

@@ -6,6 +6,7 @@ import re
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from portal.security.params import InvalidParameter, int_or_none, parse_int
 from portal.snippets.models import Region
 
 _DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -18,7 +19,8 @@ def region_param(params, name, level):
     if not value:
         return None
     qs = Region.objects.filter(level=level)
-    region = qs.filter(pk=int(value)).first() if value.isdigit() else None
+    pk = int_or_none(value, minimum=1)
+    region = qs.filter(pk=pk).first() if pk is not None else None
     if region is None:
         matches = list(qs.filter(name=value)[:2])
         if len(matches) > 1:
@@ -32,16 +34,13 @@ def region_param(params, name, level):
 
 
 def int_param(params, name, default, minimum=1, maximum=None):
-    value = params.get(name)
-    if value in (None, ""):
-        return default
-    if not re.fullmatch(r"\d{1,9}", str(value).strip()):
-        raise ValidationError({name: [f"应为整数，收到“{value}”"]})
-    number = int(value)
-    if number < minimum or (maximum is not None and number > maximum):
-        upper = f"到{maximum}" if maximum is not None else "以上"
-        raise ValidationError({name: [f"应在{minimum}{upper}之间，收到“{value}”"]})
-    return number
+    """A strict integer (ASCII digits, bounded; see ``portal.security.params``)."""
+    try:
+        if maximum is None:
+            return parse_int(params.get(name), name, default=default, minimum=minimum)
+        return parse_int(params.get(name), name, default=default, minimum=minimum, maximum=maximum)
+    except InvalidParameter as error:
+        raise ValidationError({name: [error.message]}) from None
 
 
 def choice_param(params, name, choices):

@@ -317,16 +317,18 @@ class CaseMonthlyView(PublicAPIView):
 
 # --- disclosure compliance ------------------------------------------------------------------
 
+# ASCII digits only (``\d`` would take "٢٠٢٥"); years are bounded by the disclosure rules.
 _PERIOD_PATTERNS = [
-    (re.compile(r"^(\d{4})$"), "year"),
-    (re.compile(r"^(\d{4})-?[Qq]([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
+    (re.compile(r"^([0-9]{4})$"), "year"),
+    (re.compile(r"^([0-9]{4})-?[Qq]([1-4])$"), "quarter"),
+    (re.compile(r"^([0-9]{4})-([0-9]{1,2})$"), "month"),
 ]
 
 
 def parse_period_span(value):
     """``2025`` / ``2025Q1`` / ``2025-03`` → the (first, last) day of that span."""
     from portal.pages import compliance
+    from portal.pages import disclosure_rules as rules
 
     text = (value or "").strip()
     for pattern, kind in _PERIOD_PATTERNS:
@@ -334,6 +336,8 @@ def parse_period_span(value):
         if not match:
             continue
         year = int(match.group(1))
+        if not rules.MIN_YEAR <= year <= rules.MAX_YEAR:
+            break
         if kind == "year":
             return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         number = int(match.group(2))

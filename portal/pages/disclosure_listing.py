@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from portal.pages import disclosure_rules as rules
 from portal.pages.models.disclosures import DisclosureIndexPage, DisclosureKind, DisclosurePage
 from portal.pages.pagination import paginate
+from portal.security.params import int_or_none
 
 PER_PAGE = 30
 
@@ -32,9 +33,9 @@ def parse_filters(params):
     kind = params.get("kind", "")
     if kind in DisclosureKind.values:
         filters["kind"] = kind
-    year = params.get("year", "")
-    if year.isdigit() and rules.MIN_YEAR <= int(year) <= rules.MAX_YEAR:
-        filters["year"] = int(year)
+    year = int_or_none(params.get("year"), minimum=rules.MIN_YEAR, maximum=rules.MAX_YEAR)
+    if year is not None:
+        filters["year"] = year
     period = params.get("period", "")
     if period in PERIOD_FILTERS:
         filters["period"] = period

@@ -89,7 +89,7 @@ def parse_year(raw):
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1900 <= int(raw) <= 2999:
+    if not (raw.isascii() and raw.isdigit()) or not 1900 <= int(raw) <= 2999:
         raise ValueError(f"年份“{raw}”无效，请填写四位数字的年份，已显示全部年份。")
     return int(raw)
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.headers.SecurityHeadersMiddleware",
+    "portal.security.errors.RejectNulParametersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.security.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -259,3 +259,79 @@ def test_crawler_catches_a_leak(db):
     assert other.name not in _readable(response)
     fake = type(response)(json.dumps({"who": other.name}), content_type="application/json")
     assert other.name in _readable(fake)
+
+
+# --- the admin's audit log, read by staff of other regions ----------------------------------
+
+ADMIN_REPORTS = [
+    "/admin/reports/site-history/",
+    "/admin/reports/site-history/results/",
+    "/admin/reports/site-history/?action=wagtail.edit",
+    "/admin/reports/site-history/results/?action=portal.view_id_number",
+    "/admin/reports/site-history/?export=csv",
+    "/admin/reports/site-history/?export=xlsx",
+]
+
+
+def _report_text(response):
+    """A report body as text; XLSX exports are opened and their cells joined."""
+    if "spreadsheetml" in response.get("Content-Type", ""):
+        import io
+
+        import openpyxl
+
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    return _readable(response)
+
+
+def test_admin_history_shows_no_other_regions_people(demo_site):
+    """Demo staff of one village read the site history, its filters, its exports and
+    other villages' volunteer histories: no other village's volunteer name, masked or
+    full ID number appears (every volunteer was edited and had the full ID viewed)."""
+    from django.contrib.auth import get_user_model
+    from wagtail.log_actions import log
+
+    from portal.snippets.admin_views import VIEW_ID_NUMBER_ACTION
+    from portal.snippets.scope import region_ids_in_scope
+
+    actor = get_user_model().objects.filter(is_superuser=True).first()
+    volunteers = list(Volunteer.objects.select_related("grid"))
+    for volunteer in volunteers:
+        log(instance=volunteer, action="wagtail.edit", user=actor)
+        log(instance=volunteer, action=VIEW_ID_NUMBER_ACTION, user=actor, data={"m": 1})
+    failures = []
+    for username in ("demo_village_staff", "demo_grid_worker"):
+        user = get_user_model().objects.get(username=username)
+        scope = region_ids_in_scope(user)
+        outside = [v for v in volunteers if v.grid.region_id not in scope]
+        inside = [v for v in volunteers if v.grid.region_id in scope]
+        assert outside and inside
+        needles = {}
+        for volunteer in outside:
+            needles[volunteer.name] = f"志愿者#{volunteer.pk} 姓名"
+            needles[volunteer.id_number_masked] = f"志愿者#{volunteer.pk} 身份证号（掩码）"
+            needles[full_id_number(volunteer)] = f"志愿者#{volunteer.pk} 身份证号"
+        # A masked number (or name) shared with a volunteer the user may see proves nothing.
+        for volunteer in inside:
+            needles.pop(volunteer.name, None)
+            needles.pop(volunteer.id_number_masked, None)
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        urls = ADMIN_REPORTS + [
+            f"/admin/snippets/snippets/volunteer/history/{volunteer.pk}/"
+            for volunteer in outside[:5]
+        ]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code < 500, (username, url)
+            text = _report_text(response)
+            failures += [f"{username} {url}: {what}" for n, what in needles.items() if n in text]
+    assert not failures, "审计日志向其他辖区泄露了个人信息：\n" + "\n".join(failures[:50])

@@ -7,6 +7,7 @@ parameter, which the views turn into a GeoReport error (400).
 from rest_framework.exceptions import ValidationError
 
 from portal.cases.models import CaseCategory
+from portal.security.params import InvalidParameter, parse_int
 
 from ..params import parse_datetime_param
 from . import mapping
@@ -14,24 +15,20 @@ from . import mapping
 MAX_IDS = 100
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
+# Far beyond any real archive, small enough that page × page_size fits every database.
+MAX_PAGE = 1_000_000
 
 
 def _csv(value):
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
-def parse_positive_int(name, value, default, maximum=None):
-    if value in (None, ""):
-        return default
+def parse_positive_int(name, value, default, maximum=MAX_PAGE):
+    """A strict positive integer: ASCII digits, at most ``maximum`` (never an overflow)."""
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"参数 {name} 应为正整数，收到“{value}”") from None
-    if number < 1:
-        raise ValidationError(f"参数 {name} 应为正整数，收到“{value}”")
-    if maximum is not None and number > maximum:
-        raise ValidationError(f"参数 {name} 不能超过 {maximum}")
-    return number
+        return parse_int(value, name, default=default, minimum=1, maximum=maximum)
+    except InvalidParameter as error:
+        raise ValidationError(error.message) from None
 
 
 def filter_requests(qs, params):

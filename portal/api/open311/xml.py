@@ -4,6 +4,8 @@ from xml.etree import ElementTree
 
 from rest_framework.renderers import BaseRenderer
 
+from portal.security.xmltext import xml_safe
+
 
 def _append(parent, key, value):
     element = ElementTree.SubElement(parent, key)
@@ -20,7 +22,8 @@ def _append(parent, key, value):
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     else:
-        element.text = str(value)
+        # Case text and echoed parameters may hold NUL or \x0b: never let them break XML.
+        element.text = xml_safe(value)
 
 
 def to_xml(root_name, item_name, data):
