@@ -24,7 +24,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", xml_safe_sitemap),
+    path("sitemap.xml", xml_safe_sitemap, name="sitemap"),
     path("", include("portal.pages.urls")),
     path("", include("portal.snippets.urls")),
     path("", include("portal.cases.urls")),

@@ -324,7 +324,7 @@ PAGE_CACHE_ALIAS = "pages"
 # URL names (or dotted view paths for unnamed routes) whose anonymous GETs may be cached.
 PAGE_CACHE_VIEWS = {
     "wagtail_serve",
-    "wagtail.contrib.sitemaps.views.sitemap",
+    "sitemap",
     "robots_txt",
     "disclosure_compliance",
     "grids:finder",
