@@ -1,7 +1,7 @@
 """Find English UI words in an admin page: what a staff member reads, not the markup.
 
-Visible text is the text of the HTML minus ``<script>``/``<style>`` (and the
-hidden ``<svg>`` icon sprites), plus the attributes a person reads or hears
+Visible text is the text of the HTML minus ``<script>``/``<style>``, commands in
+``<code>``/``<kbd>`` (and the hidden ``<svg>`` icon sprites), plus the attributes a person reads or hears
 (``title``, ``placeholder``, ``aria-label``, ``alt``, tooltip content, the
 label of submit buttons) and the menu labels inside the sidebar's JSON props.
 A word is "English" when it is a run of two or more Latin letters that is not
@@ -93,7 +93,8 @@ READ_ATTRIBUTES = {
     "data-w-progress-active-value",  # a button's label while it works (正在保存……)
 }
 
-SKIP_CONTENT_TAGS = {"script", "style", "svg", "noscript", "textarea"}
+# ``<code>``/``<kbd>`` hold commands and keys typed verbatim (``python manage.py …``), not UI words.
+SKIP_CONTENT_TAGS = {"script", "style", "svg", "noscript", "textarea", "code", "kbd"}
 
 _DATA_TOKEN = re.compile(
     r"""
