@@ -27,6 +27,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     function to test the catalog itself.
     """
     with django_db_blocker.unblock():
+        from django.db import connection
+
         from portal.cases.models import CaseCategory
 
-        CaseCategory.objects.all().delete()
+        # e2e tests run alone set their database up themselves (tests/e2e/conftest.py)
+        if CaseCategory._meta.db_table in connection.introspection.table_names():
+            CaseCategory.objects.all().delete()
