@@ -338,3 +338,33 @@ def log_leak_confirmation_on_edit(request, page):
 @hooks.register("after_create_page")
 def log_leak_confirmation_on_create(request, page):
     _log_leak_confirmation(request, page)
+
+
+# --- a period that has not ended yet: warn, do not refuse ---------------------------------
+
+
+def warn_if_period_not_ended(request, page):
+    """After a submission for review, tell the clerk when the period is still running.
+
+    Publishing early is sometimes right (an interim report), so this is a message
+    in Wagtail's messages, never a refusal.
+    """
+    from portal.pages.disclosure_defaults import period_not_ended
+
+    if not isinstance(page, DisclosurePage) or not request.POST.get("action-submit"):
+        return
+    if period_not_ended(page.period_type, page.year, page.period_number, timezone.localdate()):
+        messages.warning(
+            request,
+            f"提示：所选期间（{page.period_label}）尚未结束，请确认是否需要现在提交公开。",
+        )
+
+
+@hooks.register("after_edit_page")
+def warn_unended_period_on_edit(request, page):
+    warn_if_period_not_ended(request, page)
+
+
+@hooks.register("after_create_page")
+def warn_unended_period_on_create(request, page):
+    warn_if_period_not_ended(request, page)
