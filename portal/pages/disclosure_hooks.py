@@ -94,6 +94,27 @@ class OverdueDisclosuresPanel(Component):
         }
 
 
+class ReviewsToWithdrawPanel(Component):
+    """Dashboard panel: disclosures under review the user may withdraw (submitter, town admin)."""
+
+    name = "disclosure_reviews"
+    template_name = "pages/disclosure_review_panel.html"
+    order = 106
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        return {"request": parent_context["request"], "rows": self.rows[:PANEL_ROWS]}
+
+
+@hooks.register("construct_homepage_panels")
+def add_reviews_to_withdraw_panel(request, panels):
+    rows = review.cancellable_reviews(request.user)
+    if rows:
+        panels.append(ReviewsToWithdrawPanel(rows))
+
+
 @hooks.register("construct_homepage_panels")
 def add_overdue_disclosures_panel(request, panels):
     scope = region_ids_in_scope(request.user)
