@@ -389,3 +389,14 @@ def warn_unended_period_on_edit(request, page):
 @hooks.register("after_create_page")
 def warn_unended_period_on_create(request, page):
     warn_if_period_not_ended(request, page)
+
+
+@hooks.register("insert_editor_js")
+def finance_totals_js():
+    """Running totals of the finance lines in the disclosure editor (idle on other pages)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html(
+        '<script src="{}" defer></script>', static("js/disclosure-finance-totals.js")
+    )
