@@ -6,7 +6,10 @@ notice into a server error. ``attachment_rows`` reads every attachment
 defensively so the page still renders and marks the missing file instead.
 """
 
+import os
+import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.template.defaultfilters import filesizeformat
 
@@ -66,3 +69,52 @@ def attachment_rows(attachments):
             )
         )
     return rows
+
+
+# --- download names ---------------------------------------------------------------------
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\"]+')
+
+
+def download_name(document):
+    """The name a downloaded file should keep: the uploaded name, not the stored one.
+
+    Storage renames files on collision (``合同_Ab3dE9x.xlsx``) and Wagtail serves
+    that stored name; the document's title is the uploaded name without its
+    extension (Wagtail fills it in on upload, the clerk may edit it). So the
+    title plus the stored file's extension, with path and control characters
+    removed, is what a villager should see in their downloads folder.
+    """
+    extension = os.path.splitext(document.filename)[1].lower()
+    title = _UNSAFE_IN_NAME.sub(" ", document.title or "").strip(" .")
+    if not title:
+        return document.filename
+    if extension and title.lower().endswith(extension):
+        return title
+    return f"{title}{extension}"
+
+
+def content_disposition(disposition, filename):
+    """``attachment``/``inline`` with an ASCII fallback and the RFC 5987 ``filename*``."""
+    ascii_name = filename.encode("ascii", "ignore").decode().strip() or "download"
+    if not ascii_name.lower().endswith(os.path.splitext(filename)[1].lower()):
+        ascii_name += os.path.splitext(filename)[1]
+    ascii_name = ascii_name.replace("\\", "").replace('"', "")
+    header = f'{disposition}; filename="{ascii_name}"'
+    if ascii_name != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
+def serve_document(request, document_id, document_filename):
+    """Wagtail's document view (privacy, passwords, ETag), answering with the original name."""
+    from wagtail.documents import get_document_model
+    from wagtail.documents.views.serve import serve
+
+    response = serve(request, document_id, document_filename)
+    current = response.get("Content-Disposition")
+    if current:
+        document = get_document_model().objects.get(id=document_id)
+        disposition = "inline" if current.startswith("inline") else "attachment"
+        response["Content-Disposition"] = content_disposition(disposition, download_name(document))
+    return response

@@ -161,8 +161,13 @@ class DisclosurePageForm(
         if not self.instance.pk and not self.is_bound:
             from django.utils import timezone
 
-            if self.initial.get("year") is None:
-                self.initial["year"] = timezone.localdate().year
+            from portal.pages.disclosure_defaults import new_disclosure_initial
+
+            region = getattr(getattr(self.parent_page, "specific", None), "region", None)
+            suggested = new_disclosure_initial(region, timezone.localdate())
+            for name, value in suggested.items():
+                if name in self.fields and self.initial.get(name) in (None, ""):
+                    self.initial[name] = value
 
     def _refuse_duplicate_attachments(self):
         """The same file attached twice (same document, or same content) is refused."""

@@ -94,6 +94,27 @@ class OverdueDisclosuresPanel(Component):
         }
 
 
+class ReviewsToWithdrawPanel(Component):
+    """Dashboard panel: disclosures under review the user may withdraw (submitter, town admin)."""
+
+    name = "disclosure_reviews"
+    template_name = "pages/disclosure_review_panel.html"
+    order = 106
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        return {"request": parent_context["request"], "rows": self.rows[:PANEL_ROWS]}
+
+
+@hooks.register("construct_homepage_panels")
+def add_reviews_to_withdraw_panel(request, panels):
+    rows = review.cancellable_reviews(request.user)
+    if rows:
+        panels.append(ReviewsToWithdrawPanel(rows))
+
+
 @hooks.register("construct_homepage_panels")
 def add_overdue_disclosures_panel(request, panels):
     scope = region_ids_in_scope(request.user)
@@ -338,3 +359,44 @@ def log_leak_confirmation_on_edit(request, page):
 @hooks.register("after_create_page")
 def log_leak_confirmation_on_create(request, page):
     _log_leak_confirmation(request, page)
+
+
+# --- a period that has not ended yet: warn, do not refuse ---------------------------------
+
+
+def warn_if_period_not_ended(request, page):
+    """After a submission for review, tell the clerk when the period is still running.
+
+    Publishing early is sometimes right (an interim report), so this is a message
+    in Wagtail's messages, never a refusal.
+    """
+    from portal.pages.disclosure_defaults import period_not_ended
+
+    if not isinstance(page, DisclosurePage) or not request.POST.get("action-submit"):
+        return
+    if period_not_ended(page.period_type, page.year, page.period_number, timezone.localdate()):
+        messages.warning(
+            request,
+            f"提示：所选期间（{page.period_label}）尚未结束，请确认是否需要现在提交公开。",
+        )
+
+
+@hooks.register("after_edit_page")
+def warn_unended_period_on_edit(request, page):
+    warn_if_period_not_ended(request, page)
+
+
+@hooks.register("after_create_page")
+def warn_unended_period_on_create(request, page):
+    warn_if_period_not_ended(request, page)
+
+
+@hooks.register("insert_editor_js")
+def finance_totals_js():
+    """Running totals of the finance lines in the disclosure editor (idle on other pages)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html(
+        '<script src="{}" defer></script>', static("js/disclosure-finance-totals.js")
+    )

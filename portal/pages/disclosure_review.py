@@ -216,3 +216,29 @@ class DisclosureReviewLock(WorkflowLock):
 
     def get_icon(self, user, can_lock=False):
         return "lock"
+
+
+def cancellable_reviews(user):
+    """(page, state) of every disclosure under review that ``user`` may withdraw.
+
+    The dashboard lists these with a link to the cancel-review page: town admins
+    have no page permissions, so this is where they find the reviews they oversee.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.pages.models import DisclosurePage
+
+    if user is None or not user.is_authenticated:
+        return []
+    states = WorkflowState.objects.filter(
+        status=WorkflowState.STATUS_IN_PROGRESS,
+        content_type=ContentType.objects.get_for_model(DisclosurePage),
+    ).select_related("requested_by")
+    by_page = {int(state.object_id): state for state in states}
+    pages = DisclosurePage.objects.filter(pk__in=by_page).select_related("region")
+    rows = [
+        (page, by_page[page.pk])
+        for page in pages.order_by("region__code", "-latest_revision_created_at")
+        if can_cancel_review(page, user, by_page[page.pk])
+    ]
+    return rows

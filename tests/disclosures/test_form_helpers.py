@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset
 
+from portal.pages.disclosure_defaults import last_ended_period
 from portal.pages.models import DisclosureCatalogItem, DisclosureIndexPage, DisclosurePage
 
 from .conftest import add_url, form_data
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_year_is_prefilled_on_a_new_disclosure(client, editor, tree):
     client.force_login(editor)
     response = client.get(add_url(tree["东湖社区"]))
-    assert response.context["form"].initial["year"] == timezone.localdate().year
+    # The year of the quarter most recently ended (in January–March: last year's Q4).
+    expected = last_ended_period("quarter", timezone.localdate())[0]
+    assert response.context["form"].initial["year"] == expected
 
 
 def test_catalog_label_is_not_doubled(regions):
