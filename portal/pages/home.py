@@ -20,29 +20,17 @@ from portal.pages.models import (
 )
 from portal.pages.notices import pinned_and_latest
 from portal.pages.policies import published_policies
-from portal.pages.public import public_only
+from portal.pages.public import PAGE_ROW_FIELDS, public_only
 
 # What a home-page disclosure row shows (title, kind, date, URL); nothing else is loaded.
 DISCLOSURE_ROW_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "url_path",
-    "path",
-    "depth",
-    "live",
+    *PAGE_ROW_FIELDS,
     "kind",
     "first_published_at",
     "region",
 )
 POLICY_ROW_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "url_path",
-    "path",
-    "depth",
-    "live",
+    *PAGE_ROW_FIELDS,
     "issuer",
     "issue_date",
     "effective_date",

@@ -14,17 +14,11 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from portal.pages.models import NoticePage
-from portal.pages.public import public_only
+from portal.pages.public import PAGE_ROW_FIELDS, public_only
 
 # Columns a list row shows; the body StreamField and search columns are never loaded.
 LIST_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "url_path",
-    "path",
-    "depth",
-    "live",
+    *PAGE_ROW_FIELDS,
     "date",
     "category",
     "issuing_unit",

@@ -15,16 +15,10 @@ from taggit.models import Tag
 from portal.pages.models import PolicyPage
 from portal.pages.models.policies import policy_status_expression
 from portal.pages.notices import parse_year
-from portal.pages.public import public_only
+from portal.pages.public import PAGE_ROW_FIELDS, public_only
 
 LIST_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "url_path",
-    "path",
-    "depth",
-    "live",
+    *PAGE_ROW_FIELDS,
     "document_number",
     "issuer",
     "level",

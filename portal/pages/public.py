@@ -13,6 +13,10 @@ from wagtail.models import PageViewRestriction
 
 from portal.pagecache.keys import current_generation
 
+# The columns Wagtail needs to build a page's URL and tell whether it is live: the
+# start of every list-row ``.only()`` (notices, policies, home-page rows).
+PAGE_ROW_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "live")
+
 _sections = {}  # generation token → ((path, depth), …) of restricted sections
 
 

@@ -287,7 +287,6 @@ RATE_LIMITS = {
     "api": os.environ.get("RATE_LIMIT_API", "300/m"),
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
 }
-RATE_LIMIT_CACHE = "default"
 # Where the rate-limit and lockout counters live (portal/security/counters.py):
 # Redis when REDIS_URL is set, else the database; both are atomic across workers.
 RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL") or os.environ.get("REDIS_URL", "")

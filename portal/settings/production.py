@@ -45,16 +45,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Rate limits and login lockouts must be shared by all gunicorn workers: Redis
-# when REDIS_URL is set (base.py makes it the default cache), otherwise a file
-# cache under VAR_DIR that every worker on this machine reads.
-if not os.environ.get("REDIS_URL"):
-    CACHES["ratelimit"] = {  # noqa: F405
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),  # noqa: F405
-    }
-    RATE_LIMIT_CACHE = "ratelimit"
-
 # Cached public pages must be shared by all workers (and invalidated for all):
 # without Redis, a file cache under VAR_DIR that every worker reads.
 if not os.environ.get("REDIS_URL"):

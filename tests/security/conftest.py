@@ -12,7 +12,6 @@ def limits(settings, monkeypatch):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sec"}
     }
-    settings.RATE_LIMIT_CACHE = "default"
     settings.RATE_LIMITS = {"search": "3/m", "api": "4/m", "login": "2/m"}
     caches["default"].clear()
     # A fixed clock: a test's requests must not straddle a window boundary.
