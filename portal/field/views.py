@@ -1,0 +1,292 @@
+"""The grid worker's pages: my grids, my cases and their next steps, report a case.
+
+Views only collect input and draw pages; every rule is the services' —
+``portal.cases.services`` (creation once per client token, the lifecycle, stale
+clicks) and ``portal.cases.photos`` (content check, re-encoding, EXIF strip).
+A report sent by the offline-draft script (header ``X-Field-Sync: 1``) gets the
+same handling and a JSON answer instead of a page.
+"""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.cases import services
+from portal.cases.admin_forms import action_form
+from portal.cases.models import Case, CaseEvent
+from portal.cases.panels import scoped_cases
+from portal.cases.photos import PhotoError, attach_photos, clean_photos
+from portal.snippets.models import Grid
+
+from . import queries
+from .access import field_staff_required, wants_json
+from .forms import ReportForm, scoped_grids
+
+PAGE_SIZE = 20
+
+
+def json_answer(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def form_errors(form):
+    """{field: [messages]} with the form's Chinese messages ('__all__' for the top)."""
+    return {name: [str(m) for m in errs] for name, errs in form.errors.items()}
+
+
+def add_rule_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, msgs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, msgs)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- my grids -------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@field_staff_required
+def home(request):
+    grids = queries.grids_with_counts(request.user)
+    page = Paginator(grids, 30).get_page(request.GET.get("page"))
+    totals = {
+        "mine": queries.field_cases(request.user, "mine").count(),
+        "overdue": sum(g.overdue_cases for g in page.object_list),
+    }
+    context = {"page": page, "totals": totals, **_care_summary(request.user)}
+    return TemplateResponse(request, "field/home.html", context)
+
+
+def _care_summary(user):
+    """Counts from the care register for the home page (empty until that app exists)."""
+    try:
+        from portal.care.services import visits_due
+    except ImportError:
+        return {}
+    from django.utils import timezone
+
+    due = visits_due(user, timezone.localdate())
+    return {"visits_due": len(due), "visits_overdue": sum(1 for _, s in due if s.overdue)}
+
+
+# --- my cases ---------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@field_staff_required
+def case_list(request):
+    tab = request.GET.get("tab", "mine")
+    if tab not in queries.TABS:
+        tab = "mine"
+    grid = None
+    if request.GET.get("grid"):
+        try:
+            grid = scoped_grids(request.user).get(pk=int(request.GET["grid"]))
+        except (ValueError, TypeError, Grid.DoesNotExist):
+            raise Http404("网格不存在") from None
+    cases = queries.field_cases(request.user, tab, grid=grid)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "tab": tab,
+        "tabs": [(key, label, hint) for key, (label, hint) in queries.TABS.items()],
+        "tab_hint": queries.TABS[tab][1],
+        "grid": grid,
+    }
+    return TemplateResponse(request, "field/cases.html", context)
+
+
+def _scoped_case(user, pk):
+    return get_object_or_404(
+        scoped_cases(user).select_related("category", "grid", "village", "handler"), pk=pk
+    )
+
+
+@never_cache
+@require_GET
+@field_staff_required
+def case_detail(request, pk):
+    case = _scoped_case(request.user, pk)
+    return TemplateResponse(request, "field/case.html", _case_context(request, case))
+
+
+def _case_context(request, case, failed_action=None, failed_form=None):
+    forms = []
+    for action in services.allowed_actions(case, request.user):
+        form = failed_form if action == failed_action else action_form(action, case)
+        forms.append({"action": action, "label": action.label, "form": form})
+    return {
+        "case": case,
+        "shown": services.ShownState.of(case),
+        "action_forms": forms,
+        "photos": list(case.photos.all()),
+        "events": case.events.select_related("actor").order_by("-at", "-id")[:10],
+    }
+
+
+@require_POST
+@field_staff_required
+def case_action(request, pk, action):
+    """One lifecycle step through ``services.transition``, refusing a stale click."""
+    case = _scoped_case(request.user, pk)
+    if action not in services.ACTION_ORDER:
+        raise Http404("未知的案件流转操作")
+    action = CaseEvent.Action(action)
+    detail = reverse("field:case", args=[case.pk])
+    shown = services.ShownState.from_data(request.POST)
+    if shown is None:
+        messages.error(request, f"{action.label}未完成：{services.STALE_MESSAGE}")
+        return redirect(detail)
+    form = action_form(action, case, request.POST)
+    if form.is_valid():
+        try:
+            services.transition(
+                case, action, request.user, expected=shown, **form.transition_kwargs()
+            )
+        except services.CaseRuleError as error:
+            messages.error(request, f"{action.label}未完成：" + "；".join(error.messages))
+            if getattr(error, "code", None) == "stale" or isinstance(
+                error, services.CasePermissionError
+            ):
+                return redirect(detail)
+            add_rule_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"案件 {case.number} 已{action.label}，当前状态：{case.get_status_display()}",
+            )
+            return redirect(detail)
+    case.refresh_from_db()
+    context = _case_context(request, case, failed_action=action, failed_form=form)
+    return TemplateResponse(request, "field/case.html", context, status=400)
+
+
+# --- report a case ------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@field_staff_required
+def report(request):
+    """上报事件. Sent twice with the same client token → one case (create_case_once)."""
+    user = request.user
+    if not user.has_perm("cases.add_case"):
+        message = "您的账号没有上报事件的权限"
+        if wants_json(request):
+            return json_answer({"ok": False, "message": message}, status=403)
+        return TemplateResponse(request, "field/refused.html", {"message": message}, status=403)
+    if request.method == "GET":
+        return TemplateResponse(request, "field/report.html", {"form": ReportForm(user=user)})
+    form = ReportForm(request.POST, request.FILES, user=user)
+    case = created = None
+    if form.is_valid():
+        case, created = _create_reported_case(request, form)
+    if case is None:
+        if wants_json(request):
+            return json_answer(
+                {"ok": False, "message": "上报未完成，请检查后重试", "errors": form_errors(form)},
+                status=400,
+            )
+        return TemplateResponse(request, "field/report.html", {"form": form}, status=400)
+    url = reverse("field:case", args=[case.pk])
+    text = (
+        f"事件已上报，案件编号 {case.number}"
+        if created
+        else f"该事件此前已上报（案件编号 {case.number}），未重复登记"
+    )
+    if wants_json(request):
+        return json_answer(
+            {"ok": True, "created": created, "number": case.number, "url": url, "message": text}
+        )
+    messages.success(request, text)
+    return redirect(url)
+
+
+def _submission_key(user, token):
+    """Per user: another account replaying someone's token makes its own case, never sees theirs."""
+    return f"field-{user.pk}-{token}"
+
+
+def _create_reported_case(request, form):
+    """(case, created) or (None, None) with the errors on ``form``; nothing half-written."""
+    data = form.cleaned_data
+    uploads = data["photos"]
+    try:
+        clean_photos(uploads)  # every photo checked before anything is written
+    except PhotoError as error:
+        form.add_error("photos", error.messages)
+        return None, None
+    try:
+        with transaction.atomic():
+            case, created = services.create_case_once(
+                user=request.user,
+                submission_key=_submission_key(request.user, data["client_token"]),
+                title=form.case_title(),
+                description=data["description"],
+                category=data["category"],
+                grid=data["grid"],
+                place=data["place"].strip(),
+                source=Case.Source.GRID_WORKER,
+            )
+            if created:
+                attach_photos(case, uploads, user=request.user)
+    except PhotoError as error:
+        form.add_error("photos", error.messages)
+        return None, None
+    except ValidationError as error:
+        add_rule_errors(form, error)
+        return None, None
+    return case, created
+
+
+# --- offline drafts -------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@field_staff_required
+def sync_token(request):
+    """A fresh CSRF token for the draft sync script, read just before it sends.
+
+    A draft typed offline may be sent hours later, after the session (and so the
+    token) was renewed: the script asks here first, then posts with
+    ``X-CSRFToken``. CSRF stays enforced on every POST.
+    """
+    return json_answer({"csrfToken": get_token(request), "user": request.user.get_username()})
+
+
+@never_cache
+@require_GET
+@field_staff_required
+def offline(request):
+    """The page the service worker shows for a field page it has no copy of, offline."""
+    return TemplateResponse(request, "field/offline.html", {})
+
+
+SERVICE_WORKER = Path(__file__).parent / "static" / "field" / "sw.js"
+
+
+@require_GET
+def service_worker(request):
+    """``/field/sw.js``: served from /field/ (not /static/) so its scope is the workspace.
+
+    No login needed (the browser fetches it to check for updates; it holds no
+    data). ``no-cache`` so a new version reaches phones on their next visit.
+    """
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/field/"
+    response["Cache-Control"] = "no-cache"
+    return response
