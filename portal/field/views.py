@@ -207,11 +207,12 @@ def report(request):
         if created
         else f"该事件此前已上报（案件编号 {case.number}），未重复登记"
     )
+    # Also for the sync script: the page it opens next (or the next page drawn) says so.
+    messages.success(request, text)
     if wants_json(request):
         return json_answer(
             {"ok": True, "created": created, "number": case.number, "url": url, "message": text}
         )
-    messages.success(request, text)
     return redirect(url)
 
 
