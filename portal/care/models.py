@@ -156,7 +156,9 @@ class Visit(models.Model):
 
     def __str__(self):
         local = timezone.localtime(self.visited_at)
-        return f"{local:%Y-%m-%d %H:%M} 走访 {self.care_object.name}"
+        return (
+            f"{local.year}年{local.month}月{local.day}日{local:%H:%M} 走访 {self.care_object.name}"
+        )
 
 
 class Round(models.Model):
@@ -195,7 +197,7 @@ class Round(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.grid.name} 巡查"
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日 {self.grid.name} 巡查"
 
     @property
     def is_finished(self):
@@ -273,4 +275,4 @@ class VisitWarning(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.get_level_display()}"
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日 {self.get_level_display()}"

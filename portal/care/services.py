@@ -163,6 +163,14 @@ def with_last_visit(queryset):
     return queryset.annotate(last_visit_at=Subquery(latest))
 
 
+def with_cadence(queryset):
+    """Annotate ``town_cadence`` (the town's own days for the kind, or None) in the same query."""
+    own = VisitCadence.objects.filter(
+        town_id=OuterRef("grid__region__parent_id"), kind=OuterRef("kind")
+    ).values("days")[:1]
+    return queryset.annotate(town_cadence=Subquery(own))
+
+
 def _last_visit_at(care_object):
     if hasattr(care_object, "last_visit_at"):
         return care_object.last_visit_at
@@ -171,6 +179,8 @@ def _last_visit_at(care_object):
 
 def visit_state(care_object, today, *, cadence=None):
     """When ``care_object`` is next due and whether it is overdue on ``today``."""
+    if cadence is None and hasattr(care_object, "town_cadence"):
+        cadence = care_object.town_cadence or DEFAULT_CADENCE_DAYS[care_object.kind]
     if cadence is None:
         cadence = cadence_days(care_object)
     return state_from(_last_visit_at(care_object), care_object.created_at, cadence, today)
