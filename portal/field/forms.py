@@ -114,3 +114,69 @@ class ReportForm(forms.Form):
         text = " ".join(self.cleaned_data["description"].split())
         head = text[:24] + ("…" if len(text) > 24 else "")
         return f"{self.cleaned_data['category'].name}：{head}"[:200]
+
+
+class VisitForm(forms.Form):
+    """走访记录. ``visited_at`` is filled by the draft script when the visit is typed offline."""
+
+    found_well = forms.TypedChoiceField(
+        label="走访情况",
+        choices=[("1", "情况良好"), ("0", "情况异常，需要关注")],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择走访情况"},
+    )
+    needs = forms.CharField(
+        label="发现需求",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：药品快用完，需要代购"}),
+        error_messages={"max_length": "发现需求不能超过2000字"},
+    )
+    follow_up = forms.CharField(
+        label="后续跟进",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "后续跟进不能超过2000字"},
+    )
+    raise_case = forms.BooleanField(label="将发现的需求转为案件上报", required=False)
+    case_category = forms.ModelChoiceField(
+        label="案件类别（转为案件时填写）",
+        queryset=CaseCategory.objects.order_by("name"),
+        required=False,
+        empty_label="请选择类别",
+        error_messages={"invalid_choice": "所选事件类别不存在，请重新选择"},
+    )
+    visited_at = forms.DateTimeField(
+        required=False,
+        widget=forms.HiddenInput,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "走访时间格式不正确"},
+    )
+    client_token = ClientTokenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["client_token"].initial = new_client_token()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("raise_case"):
+            if not data.get("case_category"):
+                self.add_error("case_category", "转为案件时请选择案件类别")
+            if not (data.get("needs") or "").strip():
+                self.add_error("needs", "转为案件时请填写发现的需求")
+        return data
+
+
+class RoundFinishForm(forms.Form):
+    notes = forms.CharField(
+        label="巡查情况",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "巡查中看到的情况，无异常可不填"}),
+        error_messages={"max_length": "巡查情况不能超过2000字"},
+    )

@@ -7,6 +7,7 @@ A report sent by the offline-draft script (header ``X-Field-Sync: 1``) gets the
 same handling and a JSON answer instead of a page.
 """
 
+from collections import Counter
 from pathlib import Path
 
 from django.contrib import messages
@@ -18,9 +19,11 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.care import services as care
 from portal.cases import services
 from portal.cases.admin_forms import action_form
 from portal.cases.models import Case, CaseEvent
@@ -59,26 +62,30 @@ def add_rule_errors(form, error):
 @require_GET
 @field_staff_required
 def home(request):
-    grids = queries.grids_with_counts(request.user)
+    user = request.user
+    today = timezone.localdate()
+    grids = queries.grids_with_counts(user)
     page = Paginator(grids, 30).get_page(request.GET.get("page"))
-    totals = {
-        "mine": queries.field_cases(request.user, "mine").count(),
-        "overdue": sum(g.overdue_cases for g in page.object_list),
+    due = care.visits_due(user, today)
+    due_by_grid = Counter(obj.grid_id for obj, _ in due)
+    overdue_by_grid = Counter(obj.grid_id for obj, state in due if state.overdue)
+    patrolled = set(
+        care.visible_rounds(user)
+        .filter(worker=user, date=today, grid__in=page.object_list)
+        .values_list("grid_id", flat=True)
+    )
+    for grid in page.object_list:
+        grid.visits_due = due_by_grid[grid.pk]
+        grid.visits_overdue = overdue_by_grid[grid.pk]
+        grid.patrolled_today = grid.pk in patrolled
+    context = {
+        "page": page,
+        "mine": queries.field_cases(user, "mine").count(),
+        "visits_due": len(due),
+        "visits_overdue": sum(1 for _, state in due if state.overdue),
+        "may_visit": user.has_perm("care.add_visit"),
     }
-    context = {"page": page, "totals": totals, **_care_summary(request.user)}
     return TemplateResponse(request, "field/home.html", context)
-
-
-def _care_summary(user):
-    """Counts from the care register for the home page (empty until that app exists)."""
-    try:
-        from portal.care.services import visits_due
-    except ImportError:
-        return {}
-    from django.utils import timezone
-
-    due = visits_due(user, timezone.localdate())
-    return {"visits_due": len(due), "visits_overdue": sum(1 for _, s in due if s.overdue)}
 
 
 # --- my cases ---------------------------------------------------------------------

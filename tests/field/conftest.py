@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from portal.snippets.models import StaffRegion
+from tests.care import conftest as care_fixtures
 from tests.cases import conftest as case_fixtures
 
 tree = case_fixtures.tree
@@ -48,3 +49,6 @@ def photo(name="scene.jpg", color=(30, 120, 200)):
 
 def token():
     return str(uuid.uuid4())
+
+
+care = care_fixtures.care
