@@ -7,12 +7,14 @@ the offline path is the real one: the draft goes to IndexedDB and is sent by
 the page's script when the connection returns.
 """
 
+import datetime
 import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -120,3 +122,62 @@ def test_a_report_typed_offline_is_sent_once_when_the_connection_returns(site, w
     page.reload()
     expect(page.locator("#drafts")).to_be_hidden()
     assert Case.objects.filter(description=text).count() == 1
+
+
+@pytest.fixture
+def elder(site):
+    """An 独居老人 of 西岭村 last seen a month ago (the demo has no care register)."""
+    from portal.care import services as care
+    from portal.care.models import CareObject
+    from tests.registers.conftest import valid_id
+
+    grid = Grid.objects.filter(region__name="西岭村").order_by("code").first()
+    existing = CareObject.objects.filter(name="孙玉珍").first()
+    if existing is not None:
+        return existing
+    person = CareObject(
+        grid=grid,
+        kind=CareObject.Kind.ALONE_ELDERLY,
+        name="孙玉珍",
+        address="西岭村三组12号",
+        created_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    care.seal_id_number(person, valid_id(37, born=datetime.date(1938, 2, 11)))
+    person.save()
+    return person
+
+
+def test_a_visit_recorded_offline_is_saved_once_when_the_connection_returns(
+    site, worker, elder, open_page
+):
+    from portal.care.models import Visit
+
+    page = open_page(MOBILE)
+    field_log_in(page, worker.username)
+    page.get_by_role("navigation", name="工作台导航").get_by_role("link", name="今日走访").click()
+    due = page.get_by_role("listitem").filter(has_text=elder.name)
+    expect(due).to_contain_text("连续两个周期未走访")
+    due.get_by_role("link", name=elder.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"走访：{elder.name}")
+
+    page.context.set_offline(True)
+    page.get_by_label("情况异常，需要关注").check()
+    page.get_by_label("发现需求").fill("老人感冒两天，家中退烧药已用完。")
+    page.get_by_label("后续跟进").fill("明天上午送药并联系村医上门。")
+    page.get_by_role("button", name="保存走访记录").click()
+    expect(page.locator("#net-status")).to_contain_text("内容已保存在本机")
+    expect(page.locator("#drafts")).to_contain_text(f"走访{elder.name}")
+    assert not Visit.objects.filter(care_object=elder).exists()
+
+    page.context.set_offline(False)
+    expect(page.locator("#net-status")).to_contain_text("草稿已发送")
+    expect(page.locator("#drafts")).to_be_hidden()
+    visit = Visit.objects.get(care_object=elder)
+    assert visit.worker == worker and not visit.found_well
+    assert visit.needs == "老人感冒两天，家中退烧药已用完。"
+
+    page.goto("/field/visits/")
+    recent = page.get_by_role("listitem").filter(has_text=elder.name)
+    expect(recent).to_have_count(1)
+    expect(recent).to_contain_text("情况异常")
+    assert Visit.objects.filter(care_object=elder).count() == 1
