@@ -100,25 +100,35 @@ def test_worker_reports_a_case_with_a_photo_and_the_dispatcher_sees_it(
     expect(row).to_contain_text("受理")
 
 
-def test_a_report_typed_offline_is_sent_once_when_the_connection_returns(site, worker, open_page):
+def test_a_report_typed_offline_is_sent_once_when_the_connection_returns(
+    site, worker, open_page, tmp_path
+):
     grid = Grid.objects.filter(region__name="西岭村").order_by("code").first()
     category = CaseCategory.objects.order_by("name").first()
     text = "离线上报：村西桥头护栏松动，需尽快加固。"
     page = open_page(MOBILE)
     field_log_in(page, worker.username)
     page.goto("/field/report/")
+    # The service worker is served with a scope covering the whole workspace.
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == f"{site.url}/field/"
 
     page.context.set_offline(True)
     fill_report(page, grid, category, text)
+    page.get_by_label("现场照片（最多3张）").set_input_files(
+        str(phone_photo(tmp_path / "桥头.jpg"))
+    )
     page.get_by_role("button", name="提交上报").click()
     expect(page.locator("#net-status")).to_contain_text("内容已保存在本机")
     expect(page.locator("#drafts")).to_contain_text("上报事件")
+    expect(page.locator("#drafts")).to_contain_text("含照片 1 张")
     assert not Case.objects.filter(description=text).exists()
 
     page.context.set_offline(False)
     expect(page.locator("#net-status")).to_contain_text("草稿已发送")
     expect(page.locator("#drafts")).to_be_hidden()
-    assert Case.objects.filter(description=text).count() == 1
+    case = Case.objects.get(description=text)
+    assert case.photos.count() == 1, "离线保存的照片应随草稿一起发送"
     page.reload()
     expect(page.locator("#drafts")).to_be_hidden()
     assert Case.objects.filter(description=text).count() == 1
