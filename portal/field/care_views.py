@@ -9,6 +9,7 @@ admin's record view is.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.care import services as care
 from portal.care.admin_views import log_record_view
+from portal.cases.admin_forms import add_rule_errors
 
 from .access import field_staff_required, wants_json
 from .forms import RoundFinishForm, VisitForm, new_client_token, scoped_grids
-from .views import add_rule_errors, form_errors, json_answer
+from .views import PAGE_SIZE, form_errors, json_answer
 
 
 def _care_object(user, pk):
@@ -35,16 +37,13 @@ def _care_object(user, pk):
 def visits(request):
     today = timezone.localdate()
     due = care.visits_due(request.user, today)
+    page = Paginator(due, PAGE_SIZE * 2).get_page(request.GET.get("page"))
     items = [
-        {
-            "object": obj,
-            "state": state,
-            "days_overdue": state.days_overdue(today),
-        }
-        for obj, state in due
+        {"object": obj, "state": state, "days_overdue": state.days_overdue(today)}
+        for obj, state in page.object_list
     ]
     recent = care.visible_visits(request.user).filter(worker=request.user)[:10]
-    context = {"items": items, "today": today, "recent": recent}
+    context = {"items": items, "page": page, "today": today, "recent": recent}
     return TemplateResponse(request, "field/visits.html", context)
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.care import services as care
 from portal.cases import services
-from portal.cases.admin_forms import action_form
+from portal.cases.admin_forms import action_form, add_rule_errors
 from portal.cases.models import Case, CaseEvent
 from portal.cases.panels import scoped_cases
 from portal.cases.photos import PhotoError, attach_photos, clean_photos
@@ -45,14 +45,6 @@ def json_answer(data, status=200):
 def form_errors(form):
     """{field: [messages]} with the form's Chinese messages ('__all__' for the top)."""
     return {name: [str(m) for m in errs] for name, errs in form.errors.items()}
-
-
-def add_rule_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, msgs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- my grids -------------------------------------------------------------------

@@ -5,7 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from portal.cases.models import Case, CasePhoto
 from tests.admin.english import english_on_page
@@ -319,3 +321,22 @@ def test_every_field_page_is_chinese(worker_client, client, tree, make_case, use
         assert english_on_page(response.content.decode(), usernames) == [], url
     anonymous = Client().get("/field/login/")
     assert english_on_page(anonymous.content.decode(), ["testserver"]) == []
+
+
+def test_lists_cost_the_same_for_five_cases_or_twenty(
+    worker_client, tree, make_case, users, settings
+):
+    settings.PAGE_CACHE_ENABLED = False
+
+    def cost(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert worker_client.get(url).status_code == 200
+        return len(queries)
+
+    for _ in range(5):
+        make_case(grid=tree.grids.xiling, user=users.xiling)
+    few = {url: cost(url) for url in ("/field/", "/field/cases/?tab=open")}
+    for _ in range(15):
+        make_case(grid=tree.grids.xiling, user=users.xiling)
+    many = {url: cost(url) for url in ("/field/", "/field/cases/?tab=open")}
+    assert many == few
