@@ -40,7 +40,6 @@ DEFAULT_REPORT_LIMITS = {
     # every new report, per phone number
     "phone": "5/d",
 }
-TITLE_LENGTH = 30
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # Above this many grids one select is too long for a phone: choose the village first.
 GRID_SELECT_MAX = 300
@@ -172,9 +171,9 @@ class ReportResult:
     created: bool
 
 
-def title_from(description):
-    text = " ".join((description or "").split())
-    return text if len(text) <= TITLE_LENGTH else text[:TITLE_LENGTH] + "…"
+def title_for(category, grid):
+    """A neutral title: public case search shows titles, so never the resident's own words."""
+    return f"群众网上反映{category.name}问题（{grid.region.name}）"[:200]
 
 
 def existing_report(token):
@@ -216,7 +215,7 @@ def report_case(
         case, created = services.create_case_once(
             user=None,
             submission_key=tracking.submission_key_for_token(token),
-            title=title_from(description),
+            title=title_for(category, grid),
             description=description.strip(),
             category=category,
             source=Case.Source.ONLINE,
