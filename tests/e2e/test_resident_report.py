@@ -49,7 +49,7 @@ def test_resident_reports_tracks_and_reopens(site, open_page, page):
     page.get_by_label("照片（可选，最多 3 张）").set_input_files([_photo_with_gps()])
     page.get_by_label("您的姓名").fill("上官玉珍")
     page.get_by_label("联系电话").fill("13677778888")
-    page.get_by_label(re.compile("^我已阅读上述说明")).check()
+    page.get_by_role("checkbox", name=re.compile("我已阅读上述说明")).check()
     page.get_by_role("button", name="提交").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("提交成功，已受理")
