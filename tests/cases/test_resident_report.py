@@ -174,3 +174,17 @@ def test_many_grids_ask_for_the_village_first(client, tree, categories, monkeypa
     )
     assert response.status_code == 200
     assert Case.objects.get().grid == tree.grids.donghu2
+
+
+def test_a_post_without_csrf_gets_a_chinese_page(tree, categories):
+    from django.test import Client
+
+    from .resident import report_data
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/cases/report/", report_data(tree.grids.donghu, categories.sanitation, form_token="x" * 43)
+    )
+    assert response.status_code == 403
+    assert "表单已过期" in response.content.decode()
+    assert not Case.objects.exists()
