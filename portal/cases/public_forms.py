@@ -25,6 +25,9 @@ CONSENT_TEXT = (
 )
 
 
+NUL_MESSAGE = "填写的内容含有无法保存的控制字符，请删除后重试"
+
+
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
@@ -116,6 +119,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, grids=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _chinese_nul_message(self)
         self.grids = {grid.pk: grid for grid in (grids or [])}
         self.fields["grid"].choices = [("", "请选择")] + reporting.grid_choices(grids or [])
         self.fields["name"].widget.attrs["autocomplete"] = "name"
@@ -165,6 +169,13 @@ class ReportForm(forms.Form):
 _CODE_HELP = "提交时页面上显示的 8 位数字"
 
 
+def _chinese_nul_message(form):
+    for field in form.fields.values():
+        for validator in field.validators:
+            if getattr(validator, "code", None) == "null_characters_not_allowed":
+                validator.message = NUL_MESSAGE
+
+
 class TrackForm(forms.Form):
     number = forms.CharField(
         label="案件编号",
@@ -179,6 +190,10 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": "请填写查询码"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _chinese_nul_message(self)
 
 
 class RateForm(TrackForm):

@@ -188,3 +188,15 @@ def test_a_post_without_csrf_gets_a_chinese_page(tree, categories):
     assert response.status_code == 403
     assert "表单已过期" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_nul_characters_get_a_chinese_message_not_a_500(client, tree, categories):
+    response = submit(
+        client, tree.grids.donghu, categories.sanitation, description="路灯\x00坏了很久了"
+    )
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+    assert not Case.objects.exists()
+    response = client.post("/cases/track/", {"number": "AJ2026\x00", "code": "1\x00"})
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
