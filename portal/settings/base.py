@@ -211,7 +211,9 @@ WAGTAILSEARCH_BACKENDS = {
         "BACKEND": "search.wagtail_backend",
     }
 }
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+# Unset: the Wagtail API builds detail_url and download links on the Site's root URL
+# (admin → 设置 → 站点), never on the request's Host header nor a development default.
+WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL") or None
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILEMBEDS_FINDERS = []  # no internet on a village intranet: no oEmbed lookups
 

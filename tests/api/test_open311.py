@@ -22,7 +22,7 @@ def get_json(client, url, status=200):
 def test_discovery_lists_the_endpoint_and_both_formats(client):
     data = get_json(client, "/open311/v2/discovery.json")
     endpoint = data["endpoints"][0]
-    assert endpoint["url"] == "http://testserver/open311/v2/"
+    assert endpoint["url"] == "http://localhost/open311/v2/"  # the Site's root URL
     assert endpoint["formats"] == ["application/json", "text/xml"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     root = ElementTree.fromstring(client.get("/open311/v2/discovery.xml").content)

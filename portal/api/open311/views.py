@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.cases.models import CaseCategory
+from portal.site_urls import absolute_url
 
 from . import mapping
 from .filters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, filter_requests
@@ -81,7 +82,7 @@ class DiscoveryView(Open311View):
         responses={200: DiscoverySerializer},
     )
     def get(self, request, format=None):
-        base = request.build_absolute_uri("/open311/v2/")
+        base = absolute_url(request, "/open311/v2/")  # the Site's host, never the Host header
         changeset = getattr(settings, "OPEN311_CHANGESET", "2026-01-01T00:00:00+08:00")
         data = {
             "changeset": changeset,
