@@ -121,6 +121,7 @@ class GridSerializer(serializers.ModelSerializer):
             "grid_type",
             "grid_type_label",
             "households",
+            "coverage",
             "staff",
         ]
 
