@@ -288,6 +288,8 @@ RATE_LIMITS = {
     "search": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
     "api": os.environ.get("RATE_LIMIT_API", "300/m"),
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
+    # Open311 POST requests.json, counted per api_key (portal/api/open311/views.py).
+    "open311_write": os.environ.get("RATE_LIMIT_OPEN311_WRITE", "30/m"),
 }
 # Where the rate-limit and lockout counters live (portal/security/counters.py):
 # Redis when REDIS_URL is set, else the database; both are atomic across workers.
