@@ -68,3 +68,13 @@ def test_site_history_csv_export_starts_with_a_bom(client, superuser, grid):
     content = streamed(response)
     assert content.startswith(b"\xef\xbb\xbf")
     assert "东湖第一网格" in content.decode("utf-8-sig")
+
+
+def test_demo_csv_attachment_starts_with_a_bom(db):
+    from demo.pages import _document
+
+    document = _document("fire-checklist")
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8-sig").startswith("序号,检查项目")
