@@ -16,13 +16,13 @@ class Open311Key(models.Model):
         "应用名称",
         max_length=100,
         unique=True,
-        help_text="使用该 key 的应用，如：东湖社区微信小程序",
+        help_text="使用该密钥的应用，如：东湖社区微信小程序",
     )
     # The first characters of the key, stored in clear: shown in lists so that an
     # administrator can tell keys apart, and used to find the row to compare with.
-    prefix = models.CharField("key 前缀", max_length=16, unique=True, editable=False)
+    prefix = models.CharField("密钥前缀", max_length=16, unique=True, editable=False)
     # SHA-256 of the whole key (hex). The key itself is never stored.
-    key_hash = models.CharField("key 摘要", max_length=64, editable=False)
+    key_hash = models.CharField("密钥摘要", max_length=64, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,8 +37,8 @@ class Open311Key(models.Model):
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "Open311 接口 key"
-        verbose_name_plural = "Open311 接口 key"
+        verbose_name = "Open311 接口密钥"
+        verbose_name_plural = "Open311 接口密钥"
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -58,7 +58,7 @@ class Open311Submission(models.Model):
     """
 
     key = models.ForeignKey(
-        Open311Key, verbose_name="接口 key", on_delete=models.PROTECT, related_name="submissions"
+        Open311Key, verbose_name="接口密钥", on_delete=models.PROTECT, related_name="submissions"
     )
     case = models.OneToOneField(
         "cases.Case",

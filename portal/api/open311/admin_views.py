@@ -1,4 +1,4 @@
-"""Admin screens for Open311 keys (设置 → Open311 接口 key): list, issue (shown once), revoke.
+"""Admin screens for Open311 keys (设置 → Open311 接口密钥): list, issue (shown once), revoke.
 
 Only superusers and county admins (区县管理员 assigned to a county) may see them:
 a key lets an application file cases in every grid of the deployment.
@@ -34,7 +34,7 @@ class KeyForm(forms.Form):
     name = forms.CharField(
         label="应用名称",
         max_length=Open311Key._meta.get_field("name").max_length,
-        help_text="使用该 key 的应用，如：东湖社区微信小程序、县级大数据平台",
+        help_text="使用该密钥的应用，如：东湖社区微信小程序、县级大数据平台",
     )
 
 
@@ -50,7 +50,7 @@ class IndexView(generic.IndexView):
             self._get_title_column_class(TitleColumn)(
                 "name", label="应用名称", get_url=self.get_edit_url
             ),
-            Column("prefix", label="key 前缀"),
+            Column("prefix", label="密钥前缀"),
             StatusColumn("status", label="状态"),
             DateColumn("created_at", label="创建时间"),
             DateColumn("last_used_at", label="最近使用"),
@@ -71,7 +71,7 @@ class IndexView(generic.IndexView):
 
 
 class CreateView(generic.CreateView):
-    page_title = "签发 Open311 接口 key"
+    page_title = "签发 Open311 接口密钥"
 
     def get_form_class(self):
         return KeyForm
@@ -86,11 +86,11 @@ class CreateView(generic.CreateView):
             self.object, raw = issue_key(form.cleaned_data["name"], self.request.user)
         except KeyProblem as problem:
             form.add_error("name", str(problem))
-            self.produced_error_message = "未能签发 key，请按提示修改"
+            self.produced_error_message = "未能签发密钥，请按提示修改"
             return self.form_invalid(form)
         context = self.get_context_data(form=form)
         context.update(
-            {"object": self.object, "raw_key": raw, "page_title": "已签发 Open311 接口 key"}
+            {"object": self.object, "raw_key": raw, "page_title": "已签发 Open311 接口密钥"}
         )
         # The admin's responses are never cached (Cache-Control: no-store, private).
         return TemplateResponse(self.request, "portal_api/open311_key_created.html", context)
@@ -101,28 +101,26 @@ class EditView(generic.EditView):
 
 
 class RevokeView(generic.DeleteView):
-    page_title = "吊销 Open311 接口 key"
+    page_title = "吊销 Open311 接口密钥"
     template_name = "portal_api/open311_key_confirm_revoke.html"
 
     @property
     def confirmation_message(self):
-        return (
-            f"确定吊销“{self.object.name}”的 key 吗？吊销后该应用不能再提交诉求，此操作不能撤销。"
-        )
+        return f"确定吊销“{self.object.name}”的密钥吗？吊销后该应用不能再提交诉求，此操作不能撤销。"
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         if revoke_key(self.object):
-            messages.success(request, f"已吊销“{self.object.name}”的 key")
+            messages.success(request, f"已吊销“{self.object.name}”的密钥")
         else:
-            messages.warning(request, f"“{self.object.name}”的 key 此前已被吊销")
+            messages.warning(request, f"“{self.object.name}”的密钥此前已被吊销")
         return redirect(self.get_success_url())
 
 
 class Open311KeyViewSet(ModelViewSet):
     model = Open311Key
     icon = "key"
-    menu_label = "Open311 接口 key"
+    menu_label = "Open311 接口密钥"
     menu_name = "open311_keys"
     menu_order = 603
     add_to_settings_menu = True

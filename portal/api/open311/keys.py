@@ -58,7 +58,7 @@ def _new_raw_key():
 def clean_name(name):
     name = " ".join((name or "").split())
     if not name:
-        raise KeyProblem("请填写使用该 key 的应用名称")
+        raise KeyProblem("请填写使用该密钥的应用名称")
     if len(name) > NAME_MAX_LENGTH:
         raise KeyProblem(f"应用名称不能超过 {NAME_MAX_LENGTH} 个字")
     return name
@@ -71,7 +71,7 @@ def issue_key(name, user=None):
     """
     name = clean_name(name)
     if Open311Key.objects.filter(name=name).exists():
-        raise KeyProblem(f"已有名为“{name}”的应用 key，请换一个名称，或先吊销原来的 key")
+        raise KeyProblem(f"已有名为“{name}”的应用密钥，请换一个名称，或先吊销原来的密钥")
     for _attempt in range(5):
         raw = _new_raw_key()
         try:
@@ -85,8 +85,8 @@ def issue_key(name, user=None):
             return key, raw
         except IntegrityError:
             if Open311Key.objects.filter(name=name).exists():
-                raise KeyProblem(f"已有名为“{name}”的应用 key") from None
-    raise KeyProblem("生成 key 失败，请重试")  # five prefix clashes: practically never
+                raise KeyProblem(f"已有名为“{name}”的应用密钥") from None
+    raise KeyProblem("生成密钥失败，请重试")  # five prefix clashes: practically never
 
 
 def key_for(raw):

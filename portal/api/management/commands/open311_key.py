@@ -16,15 +16,15 @@ def _when(value):
 
 
 class Command(BaseCommand):
-    help = "签发、列出或吊销 Open311 接口的 api_key（每个应用一个 key）"
+    help = "签发、列出或吊销 Open311 接口的 api_key（每个应用一个密钥）"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, title="操作")
-        create = sub.add_parser("create", help="为应用签发新 key（只显示一次）")
+        create = sub.add_parser("create", help="为应用签发新密钥（只显示一次）")
         create.add_argument("name", help="应用名称，如：东湖社区微信小程序")
-        sub.add_parser("list", help="列出全部 key（不显示 key 本身）")
-        revoke = sub.add_parser("revoke", help="吊销 key")
-        revoke.add_argument("name", help="应用名称或 key 前缀")
+        sub.add_parser("list", help="列出全部密钥（不显示密钥本身）")
+        revoke = sub.add_parser("revoke", help="吊销密钥")
+        revoke.add_argument("name", help="应用名称或密钥前缀")
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         else:
             key = find_key(options["name"])
             if key is None:
-                raise CommandError(f"没有找到应用名称或前缀为“{options['name']}”的 key")
+                raise CommandError(f"没有找到应用名称或前缀为“{options['name']}”的密钥")
             if not revoke_key(key):
-                raise CommandError(f"“{key.name}”的 key 已于 {_when(key.revoked_at)} 吊销")
-            self.stdout.write(f"已吊销“{key.name}”的 key（o311_{key.prefix}…）")
+                raise CommandError(f"“{key.name}”的密钥已于 {_when(key.revoked_at)} 吊销")
+            self.stdout.write(f"已吊销“{key.name}”的密钥（o311_{key.prefix}…）")
