@@ -13,8 +13,9 @@ candidate only if its name, coverage, village or town holds them — all of them
 for the public finder, any of them when resolving an address, which may carry
 words no register has (门口, 旁边).
 
-The database filters the candidates (``icontains`` per word); only those are
-segmented and ranked here, so a city's 18,000 grids are never all read.
+The database filters the candidates (``icontains`` per word) and counts the
+words each one holds; only the best few hundred are read and ranked here, so a
+city's 18,000 grids are never all read.
 
 The same function resolves Open311's ``address_string`` to a grid
 (``resolve_address``), so both doors agree on what a place name means.
@@ -22,9 +23,9 @@ The same function resolves Open311's ``address_string`` to a grid
 
 from dataclasses import dataclass
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from search import analysis
 
@@ -82,10 +83,23 @@ def find_grids(text, queryset, *, require_all=True, limit=20):
     if not selecting:
         return []
     combine = and_ if require_all else or_
+    # The database counts each grid's matching words (numbers included), so that
+    # the best candidates — not the first by code — are the ones read when a
+    # common word (幸福, 东湖) matches thousands of grids.
+    hits = reduce(
+        add,
+        (
+            Case(
+                When(_term_filter(t), then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+            for t in terms
+        ),
+    )
     candidates = (
         queryset.filter(reduce(combine, (_term_filter(t) for t in selecting)))
+        .annotate(place_hits=hits)
         .select_related("region__parent")
-        .order_by("code")[:MAX_CANDIDATES]
+        .order_by("-place_hits", "code")[:MAX_CANDIDATES]
     )
     compact = normalised.replace(" ", "")
     matches = []

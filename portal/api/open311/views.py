@@ -6,6 +6,8 @@ also read back the requests it submitted, by id or by token, before staff make
 them public — with the same public fields only, never the contact data.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse, JsonResponse
@@ -36,6 +38,8 @@ from .serializers import (
 )
 from .submit import MAX_DESCRIPTION, submit
 from .xml import Open311XMLRenderer, to_xml
+
+logger = logging.getLogger(__name__)
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 TAG = "Open311 GeoReport v2"
@@ -126,7 +130,11 @@ def check_key_rate(key):
     rate = rate_for("open311_write")
     if rate is None:
         return
-    wait = hit("open311_write", f"key{key.pk}", rate)
+    try:
+        wait = hit("open311_write", f"key{key.pk}", rate)
+    except Exception:  # noqa: BLE001 - fail open, as RateLimitMiddleware does
+        logger.exception("Open311 写入限流计数不可用，本次请求不限流")
+        return
     if wait:
         error = exceptions.Throttled(
             wait=wait, detail=f"该 key 提交过于频繁，请在 {wait} 秒后再试。"
