@@ -18,9 +18,8 @@ Location, most precise first:
 
 The place as given (address text, coordinates) goes into the case's 发生地点,
 which staff see and no public view shows. Contact fields (``first_name``,
-``last_name``, ``phone``, ``email``) are kept for staff only: name and phone in
-the case's reporter fields, the e-mail in the description (cases have no
-e-mail field); no GET ever returns them.
+``last_name``, ``phone``, ``email``) are kept for staff only, in
+the case's reporter fields (name, phone, e-mail); no GET ever returns them.
 
 Text is cleaned before anything else sees it: Unicode NFC, control, zero-width
 and bidirectional-override characters removed (a ``U+202E`` would make a
@@ -186,15 +185,13 @@ def _is_cjk(text):
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
-def _case_description(text, answers, email, key):
+def _case_description(text, answers, key):
     lines = [text]
     if answers:
         lines.append("")
         lines.extend(f"{label}：{value}" for label, value in answers)
     lines.append("")
     lines.append(f"（通过 Open311 接口提交，应用：{key.name}）")
-    if email:
-        lines.append(f"反映人邮箱：{email}")
     return "\n".join(lines)
 
 
@@ -231,13 +228,14 @@ def submit(key, data):
             case = create_case(
                 user=None,
                 title=_title(category, description),
-                description=_case_description(description, answers, email, key),
+                description=_case_description(description, answers, key),
                 category=category,
                 source=open311_source(),
                 grid=grid,
                 place=place[:MAX_ADDRESS],
                 reporter_name=name,
                 reporter_phone=phone,
+                reporter_email=email,
             )
         except CaseRuleError as error:
             raise ValidationError(_case_errors(error)) from None
