@@ -175,7 +175,8 @@ class Round(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="巡查人",
-        on_delete=models.PROTECT,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="care_rounds",
     )
     date = models.DateField("巡查日期", db_index=True)

@@ -199,3 +199,10 @@ def test_site_history_of_another_town_does_not_name_the_person(client, care, rec
     assert person.name in client.get(history).content.decode()
     client.force_login(care.town_admin_b)
     assert person.name not in client.get(history).content.decode()
+
+
+def test_grid_with_care_records_cannot_be_deleted(client, care, records):
+    from portal.snippets.grid_rules import grid_delete_problem
+
+    problem = grid_delete_problem(care.grid_a)
+    assert "1 名关爱对象" in problem and "1 条巡查记录" in problem

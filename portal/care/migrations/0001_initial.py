@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('notes', models.TextField(blank=True, verbose_name='巡查情况')),
                 ('client_token', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name='提交标识')),
                 ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='snippets.grid', verbose_name='巡查网格')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='care_rounds', to=settings.AUTH_USER_MODEL, verbose_name='巡查人')),
+                ('worker', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='care_rounds', to=settings.AUTH_USER_MODEL, verbose_name='巡查人')),
             ],
             options={
                 'verbose_name': '巡查记录',
