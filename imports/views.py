@@ -38,6 +38,7 @@ RECORD_LISTINGS = {
     "cases": [("cases_case_modeladmin_index", "查看案件")],
     "services": [("wagtailsnippets_snippets_servicerecord:list", "查看志愿服务记录")],
     "points": [("wagtailsnippets_snippets_pointsentry:list", "查看积分记录")],
+    "care_objects": [("wagtailsnippets_care_careobject:list", "查看关爱对象")],
 }
 
 

@@ -33,6 +33,7 @@ TEXT_COLUMNS = TEXT_COLUMNS | {"work_phone", "parent_code", "worker_phones", "pa
                                "instructor_phones"}  # fmt: skip
 TITLES["services"] = "志愿服务记录"
 TITLES["points"] = "积分记录"
+TITLES["care_objects"] = "关爱对象名册"
 
 
 def _example_id_number():
@@ -71,6 +72,10 @@ def _choices(kind, user):
             "grid": grid_codes,
             "party_member": ["是", "否"],
         }
+    if kind == "care_objects":
+        from portal.care.models import CareKind
+
+        return {"kind": [str(label) for _v, label in CareKind.choices], "grid": grid_codes}
     if kind == "regions":
         return {"level": [str(label) for _v, label in Region.Level.choices]}
     return {

@@ -47,7 +47,7 @@ _CARE_WORK = [
 ]
 _CARE_ADMIN = [
     *_crud("care", ["careobject", "visit", "round", "visitcadence", "gridrankingweights"]),
-    "care.view_full_id_number",
+    "care.view_full_care_id_number",
     "care.view_visitwarning",
 ]
 

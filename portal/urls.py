@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("portal.snippets.urls")),
     path("", include("portal.cases.urls")),
     path("", include("portal.field.urls")),
+    path("", include("portal.care.urls")),
     path("", include("search.urls")),
     path("", include("imports.urls")),
     path("", include("portal.api.urls")),

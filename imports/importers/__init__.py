@@ -1,5 +1,6 @@
 """One bulk importer per register; ``IMPORTERS`` maps the kind to its class."""
 
+from .care_objects import CareObjectImporter
 from .cases import CaseImporter
 from .grid_staff import GridStaffImporter
 from .grids import GridImporter
@@ -16,6 +17,7 @@ IMPORTERS = {
     "regions": RegionImporter,
     "services": ServiceRecordImporter,
     "points": PointsImporter,
+    "care_objects": CareObjectImporter,
 }
 
 # Other names accepted on the command line and the API. (``ImportJob.kind`` holds
@@ -29,6 +31,7 @@ EXTRA_KIND_LABELS = {
     "points": "积分记录",
     "grid_staff": "网格工作人员",
     "regions": "行政区划",
+    "care_objects": "关爱对象",
 }
 # The permissions a user needs to import each kind (all of them).
 KIND_PERMISSIONS = {
@@ -39,6 +42,7 @@ KIND_PERMISSIONS = {
     "regions": ("snippets.add_region", "snippets.change_region"),
     "services": ("snippets.add_servicerecord", "snippets.change_servicerecord"),
     "points": ("snippets.add_pointsentry", "snippets.view_volunteer"),
+    "care_objects": ("care.add_careobject", "care.change_careobject"),
 }
 
 

@@ -17,7 +17,7 @@ from portal.snippets.scope import restrict_to_scope
 from .models import CareObject
 from .services import full_id_number
 
-VIEW_FULL_ID_PERMISSION = "care.view_full_id_number"
+VIEW_FULL_ID_PERMISSION = "care.view_full_care_id_number"
 VIEW_RECORD_ACTION = "portal.view_care_object"
 
 

@@ -60,7 +60,7 @@ class CareObject(models.Model):
         verbose_name = "关爱对象"
         verbose_name_plural = "关爱对象"
         ordering = ["grid", "kind", "name", "id"]
-        permissions = [("view_full_id_number", "查看关爱对象完整身份证号")]
+        permissions = [("view_full_care_id_number", "查看关爱对象完整身份证号")]
 
     def __str__(self):
         return f"{self.name}（{self.get_kind_display()}）"
@@ -175,7 +175,8 @@ class Round(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="巡查人",
-        on_delete=models.PROTECT,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="care_rounds",
     )
     date = models.DateField("巡查日期", db_index=True)

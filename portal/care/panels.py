@@ -49,3 +49,31 @@ def add_care_panels(request, panels):
     """The ``construct_homepage_panels`` hook body."""
     if user_may_see_care(request.user):
         panels.append(OverdueVisitsPanel())
+    if request.user.has_perm("care.view_gridrankingweights"):
+        panels.append(GridRankingPanel())
+
+
+class GridRankingPanel(Component):
+    """This month's 星级网格 scores of the user's (first) town, as the figures page draws them."""
+
+    name = "care_grid_ranking"
+    order = 126
+    template_name = "care/admin/panels/ranking.html"
+
+    def get_context_data(self, parent_context):
+        from .figures import grid_ranking
+        from .figures_views import score_chart, towns_in_scope
+
+        today = timezone.localdate()
+        town = towns_in_scope(parent_context["request"].user).first()
+        if town is None:
+            return {"town": None}
+        ranked = grid_ranking(town, today.year, today.month, today)
+        label = f"{town.name}{today.year}年{today.month}月"
+        return {"town": town, "ranked": ranked, "chart": score_chart(ranked, label), "label": label}
+
+    @property
+    def media(self):
+        from django.forms import Media
+
+        return Media(css={"all": ["cases/admin-dashboard.css"]})

@@ -36,6 +36,13 @@ def _dependants(grid):
     if apps.is_installed("portal.cases"):
         case_model = apps.get_model("cases", "Case")
         yield case_model.objects.filter(grid=grid).count(), "件", "案件"
+    if apps.is_installed("portal.care"):
+        yield (
+            apps.get_model("care", "CareObject").objects.filter(grid=grid).count(),
+            "名",
+            "关爱对象",
+        )
+        yield apps.get_model("care", "Round").objects.filter(grid=grid).count(), "条", "巡查记录"
 
 
 def grid_delete_blockers(grid):

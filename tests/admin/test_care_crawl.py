@@ -17,6 +17,7 @@ CARE_SCREENS = [
     "/admin/snippets/care/visitcadence/edit/",
     "/admin/snippets/care/gridrankingweights/edit/",
     "/admin/snippets/care/visitwarning/",
+    "/admin/care/figures/",
 ]
 
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from portal import groups
 from portal.care import services
-from portal.care.models import CareObject
-from portal.cases.models import CaseCategory
+from portal.care.models import CareObject, GridRankingWeights, Round, Visit
+from portal.cases.models import Case, CaseCategory
+from portal.cases.services import create_case
 from portal.snippets.models import Region
 from tests.registers.conftest import make_grid, make_user, valid_id
 
@@ -83,3 +84,93 @@ def care(db):
         root=make_user("root", superuser=True),
         nobody=make_user("nobody", groups.GRID_WORKER, []),
     )
+
+
+def _case(care, grid, day, *, source=Case.Source.GRID_WORKER, closed=None, satisfaction="", **kw):
+    fields = {
+        "title": f"事件{day}",
+        "description": "描述",
+        "category": care.category,
+        "source": source,
+        "grid": grid,
+        "reported_at": local(2026, 11, day, 9),
+        **kw,
+    }
+    if closed:
+        fields.update(
+            status=Case.Status.RATED if satisfaction else Case.Status.CLOSED,
+            resolution="已处理",
+            closed_at=local(2026, 11, closed, 17),
+            satisfaction=satisfaction,
+        )
+    return create_case(user=None, **fields)
+
+
+@pytest.fixture
+def november(care):
+    GridRankingWeights.objects.create(
+        town=care.town_a,
+        rounds=10,
+        visit_completion=40,
+        cases_reported=10,
+        closed_on_time=30,
+        satisfaction=10,
+    )
+    for day in range(1, 16):
+        Round.objects.create(
+            grid=care.grid_a,
+            worker=care.worker_a,
+            date=datetime.date(2026, 11, day),
+            started_at=local(2026, 11, day, 8),
+        )
+    Round.objects.create(
+        grid=care.grid_a,
+        worker=care.root,
+        date=datetime.date(2026, 11, 1),
+        started_at=local(2026, 11, 1, 14),
+    )
+    for day in range(1, 31):
+        Round.objects.create(
+            grid=care.grid_b,
+            worker=care.worker_b,
+            date=datetime.date(2026, 11, day),
+            started_at=local(2026, 11, day, 8),
+        )
+    # a round in October and one in December do not count
+    Round.objects.create(grid=care.grid_a, worker=care.worker_a, date=datetime.date(2026, 10, 31))
+    reg = local(2026, 10, 1)
+    p1 = make_care_object(care.grid_a, "甲", 1, kind=CareObject.Kind.ALONE_ELDERLY, created_at=reg)
+    p2 = make_care_object(care.grid_a, "乙", 2, kind=CareObject.Kind.EMPTY_NEST, created_at=reg)
+    make_care_object(
+        care.grid_a, "丙", 3, kind=CareObject.Kind.HARDSHIP, created_at=local(2026, 11, 16)
+    )
+    for day in (2, 9, 16, 23, 30):
+        Visit.objects.create(
+            care_object=p1, worker=care.worker_a, visited_at=local(2026, 11, day, 22)
+        )
+    Visit.objects.create(care_object=p2, worker=care.worker_a, visited_at=local(2026, 11, 5))
+    Visit.objects.create(care_object=p2, worker=care.worker_a, visited_at=local(2026, 10, 20))
+    Visit.objects.create(care_object=p1, worker=care.worker_a, visited_at=local(2026, 12, 1, 0, 30))
+    a = care.grid_a
+    _case(
+        care,
+        a,
+        3,
+        closed=10,
+        satisfaction=Case.Satisfaction.SATISFIED,
+        discoverer=care.worker_a,
+        handler=care.worker_b,
+    )
+    _case(
+        care,
+        a,
+        3,
+        closed=20,
+        satisfaction=Case.Satisfaction.UNSATISFIED,
+        discoverer=care.worker_a,
+        handler=care.worker_b,
+    )
+    _case(care, a, 8, discoverer=care.worker_a)
+    _case(care, a, 4, source=Case.Source.HOTLINE, closed=6)
+    _case(care, care.grid_b, 12, discoverer=care.worker_b)
+    return care

@@ -189,3 +189,20 @@ def test_dashboard_panel_counts_overdue_in_scope(client, care, records, settings
 def test_permission_names_are_chinese():
     for perm in Permission.objects.filter(content_type__app_label="care"):
         assert not any(c.isascii() and c.isalpha() for c in perm.name), perm.name
+
+
+def test_site_history_of_another_town_does_not_name_the_person(client, care, records):
+    person = records["a"][0]
+    client.force_login(care.town_admin_a)
+    client.post(reverse("wagtailsnippets_care_careobject:reveal_id", args=[person.pk]))
+    history = reverse("wagtailadmin_reports:site_history")
+    assert person.name in client.get(history).content.decode()
+    client.force_login(care.town_admin_b)
+    assert person.name not in client.get(history).content.decode()
+
+
+def test_grid_with_care_records_cannot_be_deleted(client, care, records):
+    from portal.snippets.grid_rules import grid_delete_problem
+
+    problem = grid_delete_problem(care.grid_a)
+    assert "1 名关爱对象" in problem and "1 条巡查记录" in problem

@@ -198,3 +198,25 @@ def test_round_cases_are_those_reported_during_the_round(care):
         reported_at=timezone.now() + datetime.timedelta(minutes=5),
     )
     assert list(services.round_cases(patrol)) == [during]
+
+
+@pytest.mark.parametrize(
+    "today,overdue,twice",
+    [
+        (D(2026, 11, 4), False, False),
+        (D(2026, 11, 5), True, False),
+        (D(2026, 11, 7), True, False),
+        (D(2026, 11, 8), True, True),
+    ],
+)
+def test_overdue_boundaries_with_the_towns_own_cadence(care, today, overdue, twice):
+    VisitCadence.objects.create(town=care.town_a, kind=Kind.ALONE_ELDERLY, days=3)
+    person = make_care_object(care.grid_a, "甲", 1, created_at=local(2026, 1, 1))
+    Visit.objects.create(care_object=person, visited_at=local(2026, 11, 1, 0, 5))
+    state = services.visit_state(person, today)
+    assert (state.due_on, state.overdue, state.overdue_twice) == (D(2026, 11, 4), overdue, twice)
+    # the worker's list and the admin list agree with the rule
+    listed = dict(services.visits_due(care.worker_a, today))
+    assert (person in listed) == (today >= state.due_on)
+    annotated = services.with_cadence(services.with_last_visit(CareObject.objects.all())).get()
+    assert services.visit_state(annotated, today) == state

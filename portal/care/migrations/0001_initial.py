@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '关爱对象',
                 'verbose_name_plural': '关爱对象',
                 'ordering': ['grid', 'kind', 'name', 'id'],
-                'permissions': [('view_full_id_number', '查看关爱对象完整身份证号')],
+                'permissions': [('view_full_care_id_number', '查看关爱对象完整身份证号')],
             },
         ),
         migrations.CreateModel(
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('notes', models.TextField(blank=True, verbose_name='巡查情况')),
                 ('client_token', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name='提交标识')),
                 ('grid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='snippets.grid', verbose_name='巡查网格')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='care_rounds', to=settings.AUTH_USER_MODEL, verbose_name='巡查人')),
+                ('worker', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='care_rounds', to=settings.AUTH_USER_MODEL, verbose_name='巡查人')),
             ],
             options={
                 'verbose_name': '巡查记录',
