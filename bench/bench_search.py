@@ -756,13 +756,12 @@ def icontains_search(q, page_size=20):
 def clause_cache_hit_rate(sample=5000):
     from django.conf import settings
 
-    from portal.cases.models import Case
-    from search import analysis, documents
-    from search.backends.embedded import source_labels
+    from portal.cases import search_index
+    from search import analysis
 
     analysis._block_tokens.cache_clear()
-    rows = Case.objects.order_by("id").values_list(*documents.CASE_ROW_FIELDS)[:sample]
-    documents.documents_for_rows((list(rows), source_labels(), settings.TIME_ZONE))
+    rows = search_index.rows_after(0, sample)
+    search_index.documents_for_rows((rows, search_index.source_labels(), settings.TIME_ZONE))
     info = analysis._block_tokens.cache_info()
     return info.hits / max(1, info.hits + info.misses)
 
@@ -774,6 +773,17 @@ def build_dataset(size, workers):
     from search.backends.embedded import EmbeddedCaseBackend
 
     found = dataset_size()
+    if (
+        found is None
+        and existing_size(
+            connection.vendor if connection.vendor == "sqlite" else "postgres",
+            connection.settings_dict["NAME"].rsplit("/", 1)[-1].removesuffix(".sqlite3"),
+            DEFAULT_PG_URL,
+        )
+        == size
+    ):
+        mark_dataset(size)
+        found = size
     if found == size:
         print(
             f"  复用已有的 {size} 件案件及其索引（{connection.settings_dict['NAME']}）", flush=True
@@ -924,6 +934,8 @@ def child(args):
     fresh = args.fresh or existing_size(args.db, name, args.pg_url) != args.size
     setup_django(args.db, name, args.pg_url, fresh=fresh)
     build_dataset(args.size, args.workers)
+    if args.build_only:
+        return
     result = run_speed(args.size, args.queries)
     print(
         "  CURVE {cases} {p50:.1f} {p95:.1f} {scan_p95:.1f} {ratio:.3f}".format(**result),
@@ -932,7 +944,15 @@ def child(args):
 
 
 def existing_size(db, name, pg_url):
-    """Cases of a finished dataset in the named database, read without Django (None: none)."""
+    """Cases of a finished dataset in the named database, read without Django (None: none).
+
+    A dataset whose run stopped after indexing (no mark yet) counts when the case
+    table and the index hold the same number of rows.
+    """
+    marked = f"SELECT cases FROM {META_TABLE}"
+    counts = "SELECT (SELECT count(*) FROM cases_case), (SELECT count(*) FROM {})".format(
+        "portal_search_casefilter" if db == "sqlite" else "portal_search_caseindex"
+    )
     try:
         if db == "sqlite":
             import sqlite3
@@ -940,13 +960,21 @@ def existing_size(db, name, pg_url):
             path = DATA_DIR / f"{name}.sqlite3"
             if not path.exists():
                 return None
-            with sqlite3.connect(path) as conn:
-                row = conn.execute(f"SELECT cases FROM {META_TABLE}").fetchone()
+            connect = sqlite3.connect(path)
         else:
             import psycopg
 
-            with psycopg.connect(database_url(db, name, pg_url)) as conn:
-                row = conn.execute(f"SELECT cases FROM {META_TABLE}").fetchone()
+            connect = psycopg.connect(database_url(db, name, pg_url))
+        with connect as conn:
+            try:
+                row = conn.execute(marked).fetchone()
+            except Exception:
+                row = None
+                if db != "sqlite":
+                    conn.rollback()
+            if row is None:
+                cases, indexed = conn.execute(counts).fetchone()
+                row = (cases,) if cases and cases == indexed else None
     except Exception:
         return None
     return row[0] if row else None
@@ -965,6 +993,7 @@ def main():
     parser.add_argument("--per-topic", type=int, default=40, help="质量语料中每个主题的案件数")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--fresh", action="store_true", help="丢弃 /tmp 下已有的数据集，重新生成")
+    parser.add_argument("--build-only", action="store_true", help="只生成并索引数据集，不计时")
     parser.add_argument("--first-search", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quality-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
