@@ -33,7 +33,7 @@ from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField
 from portal.pages.blocks import BodyBlock
-from portal.pages.disclosure_forms import NoticePageForm
+from portal.pages.disclosures.forms import NoticePageForm
 from portal.pages.listing_params import parse_choice, parse_year
 from portal.pages.public import PAGE_ROW_FIELDS, public_only
 

@@ -26,7 +26,7 @@ from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField, LivePageLinkField, LivePageListField
 from portal.pages.blocks import BodyBlock
-from portal.pages.disclosure_forms import ShortSlugPageForm
+from portal.pages.disclosures.forms import ShortSlugPageForm
 from portal.pages.listing_params import parse_choice, parse_year
 from portal.pages.public import PAGE_ROW_FIELDS, public_only
 
