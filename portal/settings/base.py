@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "portal.pages",
     "portal.snippets",
     "portal.cases",
+    "portal.care",
+    "portal.field",
     "search",
     "imports",
     "portal.api",
