@@ -1,23 +1,17 @@
-"""What of a case goes into the index, and in which column.
+"""The layout of the case index: its text and filter columns, and literal helpers.
 
-Four text columns, because what may be matched depends on who searches:
+Four text columns, because what may be matched depends on who searches: three
+public ones (``title``, ``summary``, ``meta``) and ``body``, matched for staff
+only. Then the filter/facet values, copied beside the text so that a search
+reads one narrow table instead of joining the wide case table. They are written
+by the same ``cases_changed`` call as the text, in the same transaction, and the
+service re-checks visibility on the rows it displays.
 
-- ``title``    the case title (public; weighted highest);
-- ``summary``  the anonymised public summary (public);
-- ``meta``     case number, category, village, grid and source names (public);
-- ``body``     the raw report, the place and the resolution: staff only, since
-               they can hold names, phone numbers and home addresses. Public
-               searches never match this column, so a resident cannot find a case
-               by a reporter's name even though the name is never displayed.
+What of a case fills each column is the case register's business:
+``portal.cases.search_index`` (it builds the documents; this module never
+names a column of ``Case``).
 
-and the filter/facet values (public flag, category, status, village, grid,
-source, local year, reported time), copied beside the text so that a search
-reads one narrow table instead of joining the wide case table. They are
-written by the same ``cases_changed`` call as the text, in the same
-transaction, and the service re-checks visibility on the rows it displays.
-
-Pure functions over plain tuples (no Django imports) so rebuild workers in
-other processes can run them.
+No Django imports, so rebuild workers in other processes can use it.
 """
 
 import zoneinfo
@@ -40,68 +34,10 @@ FILTER_COLUMNS = (
     "reported_at",
 )
 
-# ``Case.objects.values_list(*CASE_ROW_FIELDS)`` feeds ``document_for_row``.
-CASE_ROW_FIELDS = (
-    "id",
-    "number",
-    "title",
-    "public_summary",
-    "description",
-    "place",
-    "resolution",
-    "category__name",
-    "village__name",
-    "grid__name",
-    "source",
-    "is_public",
-    "category_id",
-    "status",
-    "village_id",
-    "grid_id",
-    "reported_at",
-)
 
-
-def document_for_row(row, source_labels, time_zone):
-    """``(id, title, summary, meta, body, *filter values)``, texts segmented for the index."""
-    (
-        case_id,
-        number,
-        title,
-        summary,
-        description,
-        place,
-        resolution,
-        category,
-        village,
-        grid,
-        source,
-        is_public,
-        category_id,
-        status,
-        village_id,
-        grid_id,
-        reported_at,
-    ) = row
-    labels = " ".join(p for p in (category, village, grid, source_labels.get(source, "")) if p)
-    meta = " ".join(p for p in (analysis.index_text(number), _labels_text(labels)) if p)
-    body = " ".join(part for part in (description, place, resolution) if part)
-    year = reported_at.astimezone(_zone(time_zone)).year if reported_at else None
-    return (
-        case_id,
-        analysis.index_text(title),
-        analysis.index_text(summary),
-        meta,
-        analysis.index_text(body),
-        bool(is_public),
-        category_id,
-        status,
-        village_id,
-        grid_id,
-        source,
-        year,
-        reported_at,
-    )
+def local_year(moment, time_zone):
+    """The year of an aware datetime in ``time_zone`` (the year facet), None for none."""
+    return moment.astimezone(_zone(time_zone)).year if moment else None
 
 
 @lru_cache(maxsize=8)
@@ -110,15 +46,10 @@ def _zone(name):
 
 
 @lru_cache(maxsize=4096)
-def _labels_text(labels):
-    # Category, village, grid and source names repeat across thousands of cases.
+def labels_text(labels):
+    """Segmented label names; category, village, grid and source names repeat across
+    thousands of documents, so they are analysed once."""
     return analysis.index_text(labels)
-
-
-def documents_for_rows(args):
-    """Worker entry point: ``(rows, source_labels, time_zone)`` → list of documents."""
-    rows, source_labels, time_zone = args
-    return [document_for_row(row, source_labels, time_zone) for row in rows]
 
 
 # PostgreSQL limits: positions above this are clamped; longer lexemes are refused.

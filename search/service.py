@@ -12,8 +12,6 @@ Reporter names and phones are never part of a result.
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from . import highlight as hl
 from .backends import get_case_search_backend
 from .backends.base import FACETS, CaseSearchRequest
@@ -129,98 +127,55 @@ def search_cases(params, audience=PUBLIC, backend=None):
 
 
 def _results(hits, parsed, audience):
-    from portal.cases.models import Case
+    from portal.cases import search_index
 
-    ids = [hit.case_id for hit in hits]
-    cases = Case.objects.filter(id__in=ids).select_related("category", "grid", "village")
-    # Never load the reporter's name or phone: nothing downstream can leak them.
-    cases = cases.only(
-        "number",
-        "title",
-        "public_summary",
-        "description",
-        "status",
-        "reported_at",
-        "is_public",
-        "category",
-        "grid",
-        "village",
-        "category__name",
-        "grid__name",
-        "village__name",
-    )
-    by_id = {case.id: case for case in cases}
+    by_id = search_index.cases_for_hits([hit.case_id for hit in hits])
     words = parsed.highlight_words()
     results = []
     for hit in hits:
         case = by_id.get(hit.case_id)
-        if case is None or not _visible(case, audience):
-            # Deleted since the index answered, or changed behind the case
-            # services' back: the case table decides what is shown.
+        if case is None:
+            continue  # deleted since the index answered
+        item = search_index.result_for_case(case, audience.public_only)
+        if not _visible(item, audience):
+            # Changed behind the case services' back: the case table decides.
             continue
-        summary = case.public_summary if audience.public_only else case.description
-        title_html = hit.highlight.get("title") or hl.highlight(case.title, words)
+        title_html = hit.highlight.get("title") or hl.highlight(item["title"], words)
         summary_html = hit.highlight.get("summary") or hl.highlight(
-            summary, words, max_length=SUMMARY_LENGTH
+            item["summary"], words, max_length=SUMMARY_LENGTH
         )
-        results.append(
-            {
-                "number": case.number,
-                "title": case.title,
-                "summary": summary,
-                "category": case.category.name,
-                "status": case.get_status_display(),
-                "grid": case.grid.name,
-                "village": case.village.name,
-                "reported_at": timezone.localtime(case.reported_at).isoformat(),
-                "highlight": {"title": str(title_html), "summary": str(summary_html)},
-                "is_closed": case.is_closed,
-            }
-        )
+        item["highlight"] = {"title": str(title_html), "summary": str(summary_html)}
+        results.append(item)
     return results
 
 
-def _visible(case, audience):
-    if audience.public_only and not case.is_public:
+def _visible(item, audience):
+    if audience.public_only and not item["is_public"]:
         return False
-    return audience.region_ids is None or case.village_id in audience.region_ids
+    return audience.region_ids is None or item["village_id"] in audience.region_ids
 
 
 def _facets(raw, params):
-    from portal.cases.models import Case, CaseCategory
-    from portal.snippets.models import Region
+    from portal.cases import search_index
 
     facets = {}
     if not raw:
         return facets
-    category_ids = [int(v) for v, _ in raw.get("category", [])]
-    categories = {
-        c.id: c for c in CaseCategory.objects.filter(id__in=category_ids).only("code", "name")
-    }
-    village_ids = [int(v) for v, _ in raw.get("village", [])]
-    villages = dict(Region.objects.filter(id__in=village_ids).values_list("id", "name"))
-    statuses = dict(Case.Status.choices)
-    sources = dict(Case.Source.choices)
+    labels = search_index.facet_labels(raw)
     for name in FACETS:
         entries = []
+        known = labels.get(name)
         for value, count in raw.get(name, []):
-            if name == "category":
-                category = categories.get(int(value))
-                if category is None:
-                    continue
-                value, label = category.code, category.name
-            elif name == "village":
-                label = villages.get(int(value))
-                if label is None:
-                    continue
-                value = int(value)
-            elif name == "status":
-                label = statuses.get(value, value)
-            elif name == "source":
-                label = sources.get(value, value)
-            else:
+            if name == "year":
                 value = int(value)
                 label = f"{value}年"
+            elif name in ("category", "village"):
+                found = known.get(str(value))
+                if found is None:
+                    continue  # deleted since the index answered
+                value, label = found
+            else:
+                value, label = known.get(value, (value, value))
             entries.append(
                 {
                     "value": value,

@@ -2,6 +2,7 @@
 
 import logging
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -35,11 +36,23 @@ def bypass_cookies():
 
 def cacheable_view(request):
     """True when the URL resolves to a view listed in ``PAGE_CACHE_VIEWS``."""
+    return view_name(request.path_info, getattr(request, "urlconf", None)) in (
+        settings.PAGE_CACHE_VIEWS
+    )
+
+
+@lru_cache(maxsize=4096)
+def view_name(path, urlconf):
+    """The view name a path resolves to ('' for none), remembered per path.
+
+    Resolving walks every URL pattern up to Wagtail's catch-all; a cache hit
+    should not pay that on every request. The URLconf does not change while a
+    process runs (tests that swap it pass their own ``urlconf``, part of the key).
+    """
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        return resolve(path, urlconf).view_name
     except Resolver404:
-        return False
-    return match.view_name in settings.PAGE_CACHE_VIEWS
+        return ""
 
 
 def may_use_cache(request):

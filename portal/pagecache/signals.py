@@ -95,9 +95,13 @@ def _on_case_delete(sender, instance, **kwargs):
         invalidate(f"case {instance.pk} deleted")
 
 
-def _on_setting_changed(**kwargs):
+def _on_setting_changed(setting=None, **kwargs):
     # Tests and override_settings: a page rendered under other settings is stale.
     invalidate("settings")
+    if setting == "ROOT_URLCONF":
+        from .middleware import view_name
+
+        view_name.cache_clear()
 
 
 def connect():

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.pages.context_processors.site_name",
+                "portal.pages.context_processors.urgent_notices",
             ],
         },
     },

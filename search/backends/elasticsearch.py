@@ -28,7 +28,9 @@ from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 from elasticsearch_dsl import Boolean, Date, Document, Index, Integer, Keyword, Q, Search, Text
 
-from .. import analysis
+from portal.cases.search_index import ES_ROW_FIELDS
+from portal.cases.search_index import es_source_for_row as source_for_row
+
 from .base import FACETS, CaseHit, CaseSearchBackend, CaseSearchOutcome
 
 logger = logging.getLogger(__name__)
@@ -49,25 +51,6 @@ FACET_FIELDS = {
     "source": ("source", 20),
     "year": ("year", 50),
 }
-ES_ROW_FIELDS = (
-    "id",
-    "number",
-    "title",
-    "public_summary",
-    "description",
-    "place",
-    "resolution",
-    "category__name",
-    "village__name",
-    "grid__name",
-    "source",
-    "category_id",
-    "status",
-    "village_id",
-    "grid_id",
-    "reported_at",
-    "is_public",
-)
 BULK_CHUNK = 1000
 
 # Errors meaning "the cluster cannot answer now" (down, timing out, index missing…).
@@ -92,7 +75,7 @@ def case_document_class(analyzer_name):
         return Text(analyzer=index_analyzer, search_analyzer=search_analyzer)
 
     attrs = {
-        "__doc__": "A case as indexed in Elasticsearch (see search.documents for the columns).",
+        "__doc__": "A case as indexed in Elasticsearch (see portal.cases.search_index for the columns).",
         "number": Keyword(),
         "title": text(),
         "summary": text(),
@@ -125,40 +108,6 @@ def build_index(name, analyzer_name=None):
     index.settings(number_of_shards=1, number_of_replicas=0, refresh_interval="1s")
     index.document(case_document_class(analyzer_name or settings.ELASTICSEARCH_ANALYZER))
     return index
-
-
-def source_for_row(row, source_labels):
-    """The ``_source`` of one case, from a ``values_list(*ES_ROW_FIELDS)`` row."""
-    values = dict(zip(ES_ROW_FIELDS, row, strict=True))
-    reported_at = values["reported_at"]
-    local = timezone.localtime(reported_at) if reported_at else None
-    meta = " ".join(
-        part
-        for part in (
-            values["number"],
-            values["category__name"],
-            values["village__name"],
-            values["grid__name"],
-            source_labels.get(values["source"], ""),
-        )
-        if part
-    )
-    body = " ".join(p for p in (values["description"], values["place"], values["resolution"]) if p)
-    return {
-        "number": values["number"],
-        "title": analysis.normalize(values["title"]),
-        "summary": analysis.normalize(values["public_summary"]),
-        "meta": analysis.normalize(meta),
-        "body": analysis.normalize(body),
-        "category_id": values["category_id"],
-        "status": values["status"],
-        "village_id": values["village_id"],
-        "grid_id": values["grid_id"],
-        "source": values["source"],
-        "year": local.year if local else None,
-        "reported_at": local.isoformat() if local else None,
-        "is_public": values["is_public"],
-    }
 
 
 def _alternative_query(alternative, fields):
@@ -267,24 +216,19 @@ class ElasticsearchCaseBackend(CaseSearchBackend):
         response = build_search(request).using(self.client).execute()
         return parse_response(response.to_dict(), with_facets=request.with_facets)
 
-    def _rows(self, queryset):
-        return queryset.order_by("id").values_list(*ES_ROW_FIELDS)
-
     def _actions(self, rows, index, labels):
         for row in rows:
             yield {"_index": index, "_id": row[0], "_source": source_for_row(row, labels)}
 
     def index_cases(self, case_ids):
-        from portal.cases.models import Case
-
-        from .embedded import source_labels
+        from portal.cases import search_index
 
         ids = sorted({int(i) for i in case_ids})
-        labels = source_labels()
+        labels = search_index.source_labels()
         found = set()
         for start in range(0, len(ids), BULK_CHUNK):
             chunk = ids[start : start + BULK_CHUNK]
-            rows = list(self._rows(Case.objects.filter(id__in=chunk)))
+            rows = search_index.rows_for_ids(chunk, ES_ROW_FIELDS)
             found.update(row[0] for row in rows)
             helpers.bulk(self.client, self._actions(rows, alias_name(), labels))
         missing = [i for i in ids if i not in found]
@@ -297,22 +241,20 @@ class ElasticsearchCaseBackend(CaseSearchBackend):
 
     def rebuild(self, progress=None, workers=1):
         """Fill a new versioned index, then point the alias at it and drop the old ones."""
-        from portal.cases.models import Case
-
-        from .embedded import source_labels
+        from portal.cases import search_index
 
         name = new_index_name()
         index = build_index(name)
         index.create(using=self.client)
         self.client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
-        labels = source_labels()
-        total = Case.objects.count()
+        labels = search_index.source_labels()
+        total = search_index.count_cases()
         done = 0
         if progress:
             progress(done, total)
         last_id = 0
         while True:
-            rows = list(self._rows(Case.objects.filter(id__gt=last_id))[:BULK_CHUNK])
+            rows = search_index.rows_after(last_id, BULK_CHUNK, ES_ROW_FIELDS)
             if not rows:
                 break
             last_id = rows[-1][0]

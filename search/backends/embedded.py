@@ -8,7 +8,7 @@ the tsvector of the public parts, and ``portal_search_casedocument`` with the
 tsvector of everything (weighted A–D), both under GIN indexes, ranked with
 ``ts_rank_cd``.
 
-The texts are the segmented tokens from ``search.documents``. SQLite's
+The texts are the segmented tokens of ``portal.cases.search_index``'s documents. SQLite's
 tokeniser then only splits on the spaces we put in; on PostgreSQL tsvector and
 tsquery are written as literals, so its parser never re-splits our tokens and
 both sides compare exactly the same lexemes. Writes happen in the caller's
@@ -65,9 +65,9 @@ FACET_COLUMNS = {
 
 
 def source_labels():
-    from portal.cases.models import Case
+    from portal.cases.search_index import source_labels
 
-    return dict(Case.Source.choices)
+    return source_labels()
 
 
 def index_workers():
@@ -84,15 +84,17 @@ def segmented(batches, workers):
     while this process reads the next batches and writes the finished ones;
     the batches are read here, in the caller's thread and transaction.
     """
+    from portal.cases.search_index import documents_for_rows
+
     labels, time_zone = source_labels(), settings.TIME_ZONE
     if workers <= 1:
         for rows in batches:
-            yield documents.documents_for_rows((rows, labels, time_zone))
+            yield documents_for_rows((rows, labels, time_zone))
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         pending = deque()
         for rows in batches:
-            pending.append(pool.submit(documents.documents_for_rows, (rows, labels, time_zone)))
+            pending.append(pool.submit(documents_for_rows, (rows, labels, time_zone)))
             if len(pending) >= workers * 2:
                 yield pending.popleft().result()
         while pending:
@@ -330,7 +332,7 @@ class EmbeddedCaseBackend(CaseSearchBackend):
         """(Re)index these cases in the caller's transaction; ids no longer in the
         case table are removed. Large lists (imports) are read a chunk at a time and,
         above ``PARALLEL_THRESHOLD`` ids, segmented in worker processes."""
-        from portal.cases.models import Case
+        from portal.cases import search_index
 
         ids = sorted({int(i) for i in case_ids})
         if not ids:
@@ -341,11 +343,7 @@ class EmbeddedCaseBackend(CaseSearchBackend):
 
         def batches():
             for chunk in _chunks(ids, WRITE_CHUNK):
-                yield list(
-                    Case.objects.filter(id__in=chunk)
-                    .order_by("id")
-                    .values_list(*documents.CASE_ROW_FIELDS)
-                )
+                yield search_index.rows_for_ids(chunk)
 
         found = set()
         with connection.cursor() as cursor:
@@ -369,10 +367,10 @@ class EmbeddedCaseBackend(CaseSearchBackend):
         Readers keep seeing the old index until the commit (WAL on SQLite, MVCC
         on PostgreSQL).
         """
-        from portal.cases.models import Case
+        from portal.cases import search_index
 
         dialect = get_dialect()
-        total = Case.objects.count()
+        total = search_index.count_cases()
         done = 0
         if progress:
             progress(done, total)
@@ -380,11 +378,7 @@ class EmbeddedCaseBackend(CaseSearchBackend):
         def batches():
             last_id = 0
             while True:
-                rows = list(
-                    Case.objects.filter(id__gt=last_id)
-                    .order_by("id")
-                    .values_list(*documents.CASE_ROW_FIELDS)[:REBUILD_CHUNK]
-                )
+                rows = search_index.rows_after(last_id, REBUILD_CHUNK)
                 if not rows:
                     return
                 last_id = rows[-1][0]

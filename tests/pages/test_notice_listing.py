@@ -6,14 +6,19 @@ import re
 import pytest
 
 from portal.pages.models import NoticePage
-from portal.pages.notices import (
-    latest_notices,
-    notice_listing,
-    pinned_notices,
-    year_archive,
-)
 
 from .conftest import days
+
+notices = NoticePage.objects
+
+
+def notice_listing(index, **kwargs):
+    return notices.listing(index, **kwargs)
+
+
+def year_archive(index, category=""):
+    return notices.published(index).year_archive(category)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +110,9 @@ def test_home_sections_pinned_and_latest(home, notice_index, make_notice):
     make_notice(title="置顶", pinned=True, date=DAY - days(9))
     make_notice(title="过期置顶", pinned=True, pinned_until=DAY - days(1), date=DAY - days(8))
     make_notice(title="最新", date=DAY)
-    assert titles(pinned_notices(home, DAY)) == ["置顶"]
-    assert titles(latest_notices(home, DAY)) == ["最新", "过期置顶"]
+    sections = notices.published(home).for_home(DAY)
+    assert titles(sections.pinned) == ["置顶"]
+    assert titles(sections.latest) == ["最新", "过期置顶"]
 
 
 # --- through the page (template, paginator, query string) ---------------------------------
@@ -149,6 +155,7 @@ def test_board_page_marks_pinned_urgent_and_expired(client, notice_index, make_n
         title="过期公示", category="publicity", date=today - days(9), valid_until=today - days(3)
     )
     body = client.get("/notices/").content.decode()
+    body = body[body.index("<main") :]  # the board, not the site-wide urgent banner
     assert body.index("长期置顶") < body.index("紧急停水") < body.index("过期公示")
     expired_item = body[body.index("过期公示") - 600 : body.index("过期公示")]
     assert "已过期" in expired_item

@@ -101,9 +101,10 @@ def test_home_lists_with_more_pins_than_shown(client, home, notice_index, make_n
         make_notice(title=f"置顶{i}", date=today - days(i), pinned=True)
     for i in range(8):
         make_notice(title=f"普通{i}", date=today - days(20 + i))
-    from portal.pages.notices import pinned_and_latest
+    from portal.pages.models import NoticePage
 
-    pinned, latest = pinned_and_latest(home, today)
+    sections = NoticePage.objects.published(home).for_home(today)
+    pinned, latest = sections.pinned, sections.latest
     assert [n.title for n in pinned] == [f"置顶{i}" for i in range(5)]
     assert [n.title for n in latest] == [f"普通{i}" for i in range(6)]
 

@@ -44,5 +44,9 @@ class HomePage(Page):
         from portal.pages.home import home_sections
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_sections(self))
+        sections = home_sections(self)
+        context.update(sections)
+        # The site-wide banner lists the same urgent notices: no second query here
+        # (see ``portal.pages.context_processors.urgent_notices``).
+        request._urgent_banner = sections["urgent_notices"]
         return context

@@ -1,21 +1,138 @@
-"""Policy library: documents with their number, level, dates and derived status."""
+"""Policy library: documents with their number, level, dates and derived status.
+
+Status is derived (``PolicyPage.status_on``), never stored; lists filter it
+through ``policy_status_expression`` so filtering and pagination stay in SQL
+instead of loading every policy into Python. The list queries are methods of
+``PolicyPageQuerySet`` (``PolicyPage.objects.listing(...)``), one rule for the
+library page, the home page and the tests.
+"""
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Value, When
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField, LivePageLinkField, LivePageListField
 from portal.pages.blocks import BodyBlock
 from portal.pages.disclosures.forms import ShortSlugPageForm
+from portal.pages.listing_params import parse_choice, parse_year
+from portal.pages.public import PAGE_ROW_FIELDS, public_only
+
+LIST_FIELDS = (
+    *PAGE_ROW_FIELDS,
+    "document_number",
+    "issuer",
+    "level",
+    "issue_date",
+    "effective_date",
+    "repealed_on",
+    "superseded_by",
+    "interprets",
+)
+# What a home-page policy row shows (title, issuer, date, status, URL).
+ROW_FIELDS = (
+    *PAGE_ROW_FIELDS,
+    "issuer",
+    "issue_date",
+    "effective_date",
+    "repealed_on",
+    "superseded_by",
+)
+
+
+@dataclass
+class PolicyListing:
+    policies: object
+    level: str = ""
+    topic: str = ""
+    status: str = ""
+    year: int | None = None
+    errors: list = field(default_factory=list)
+
+
+class PolicyPageQuerySet(PageQuerySet):
+    def published(self, parent=None):
+        qs = public_only(self.live())
+        return qs.descendant_of(parent) if parent is not None else qs
+
+    def with_status(self, day):
+        """Annotate ``derived_status`` (same rule as ``PolicyPage.status_on``)."""
+        return self.annotate(derived_status=policy_status_expression(day))
+
+    def newest(self, limit):
+        """The newest ``limit`` policies, home-page columns only."""
+        return list(self.only(*ROW_FIELDS).order_by("-issue_date", "-id")[:limit])
+
+    def listing(self, index, level=None, topic=None, status=None, year=None, day=None):
+        """Policies of ``index``, newest issue date first, filtered by the raw query values."""
+        day = day or timezone.localdate()
+        listing = PolicyListing(policies=None)
+        checks = (
+            ("level", level, PolicyPage.Level.values, "层级"),
+            ("status", status, PolicyPage.Status.values, "状态"),
+        )
+        for attr, raw, choices, what in checks:
+            try:
+                setattr(listing, attr, parse_choice(raw, choices, what))
+            except ValueError as exc:
+                listing.errors.append(str(exc))
+        try:
+            listing.year = parse_year(year)
+        except ValueError as exc:
+            listing.errors.append(str(exc))
+        listing.topic = (topic or "").strip()
+
+        qs = self.published(index).with_status(day)
+        if listing.level:
+            qs = qs.filter(level=listing.level)
+        if listing.status:
+            qs = qs.filter(derived_status=listing.status)
+        if listing.year:
+            qs = qs.filter(issue_date__year=listing.year)
+        if listing.topic:
+            qs = qs.filter(topics__slug=listing.topic)
+        listing.policies = (
+            qs.select_related("interprets")
+            .only(*LIST_FIELDS, "interprets__id", "interprets__title")
+            .prefetch_related("tagged_topics__tag")
+            .order_by("-issue_date", "-id")
+        )
+        return listing
+
+    def topic_choices(self):
+        """Tags used by these policies: ``[(slug, name, count), …]``, by name."""
+        rows = (
+            Tag.objects.filter(pages_policytopic_items__content_object__in=self)
+            .annotate(count=Count("pages_policytopic_items", distinct=True))
+            .order_by("name")
+            .values_list("slug", "name", "count")
+        )
+        return list(rows)
+
+    def issue_years(self):
+        """Years with at least one of these policies, newest first."""
+        rows = (
+            self.annotate(year=ExtractYear("issue_date"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        return list(rows)
+
+
+PolicyPageManager = PageManager.from_queryset(PolicyPageQuerySet)
 
 
 class PolicyIndexPage(Page):
@@ -32,13 +149,12 @@ class PolicyIndexPage(Page):
         verbose_name_plural = "政策文件栏目"
 
     def get_context(self, request, *args, **kwargs):
-        # Imported here: the listing module imports this models package.
         from portal.pages.pagination import paginate
-        from portal.pages.policies import issue_years, policy_listing, topic_choices
 
         context = super().get_context(request, *args, **kwargs)
         get = request.GET
-        listing = policy_listing(
+        policies = PolicyPage.objects
+        listing = policies.listing(
             self, get.get("level"), get.get("topic"), get.get("status"), get.get("year")
         )
         page_obj, page_range = paginate(request, listing.policies)
@@ -48,8 +164,8 @@ class PolicyIndexPage(Page):
             page_range=page_range,
             levels=PolicyPage.Level.choices,
             statuses=PolicyPage.Status.choices,
-            topics=topic_choices(self),
-            years=issue_years(self),
+            topics=policies.published(self).topic_choices(),
+            years=policies.published(self).issue_years(),
         )
         return context
 
@@ -102,6 +218,8 @@ class PolicyPage(Page):
     topics = ClusterTaggableManager("主题", through=PolicyTopic, blank=True)
     summary = RichTextField("摘要", blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), verbose_name="全文", blank=True, use_json_field=True)
+
+    objects = PolicyPageManager()
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
