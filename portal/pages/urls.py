@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from portal.pages.disclosure_question_views import ask_view
 from portal.pages.disclosure_views import compliance_view
 from portal.pages.views import robots_txt
 
@@ -9,4 +10,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     # Village-affairs disclosure compliance (disclosures engineer).
     path("disclosures/compliance/", compliance_view, name="disclosure_compliance"),
+    path(
+        "disclosures/questions/<int:page_id>/ask/", ask_view, name="disclosure_question_ask"
+    ),
 ]

@@ -8,6 +8,7 @@ from .disclosures import (
     FinanceLineItem,
 )
 from .home import HomePage
+from .questions import DisclosureQuestion
 from .notices import NoticeAttachment, NoticeIndexPage, NoticePage
 from .policies import PolicyAttachment, PolicyIndexPage, PolicyPage, PolicyTopic
 
@@ -16,6 +17,7 @@ __all__ = [
     "DisclosureCatalogItem",
     "DisclosureIndexPage",
     "DisclosurePage",
+    "DisclosureQuestion",
     "FinanceLineItem",
     "HomePage",
     "NoticeAttachment",
