@@ -86,7 +86,9 @@ def ask_view(request, page_id):
         raise Http404("没有找到这份公开内容")
     form = QuestionForm(request.POST)
     if request.POST.get(HONEYPOT):
-        return _render(request, page, form=form, errors=["提交未成功，请检查后重新填写。"], status=400)
+        return _render(
+            request, page, form=form, errors=["提交未成功，请检查后重新填写。"], status=400
+        )
     wait = _wait("question_ip", ratelimit.client_address(request))
     if wait:
         return _render(

@@ -63,9 +63,9 @@ def is_overdue(question, today=None):
 
 
 def answered_late(question):
-    return question.answered_at is not None and local_date(
-        question.answered_at
-    ) > answer_due_date(question.asked_at)
+    return question.answered_at is not None and local_date(question.answered_at) > answer_due_date(
+        question.asked_at
+    )
 
 
 def days_left(question, today=None):
@@ -216,7 +216,9 @@ def recipients_for_region(region_id):
     workflows = WorkflowPage.objects.filter(page_id__in=index_ids).values("workflow_id")
     tasks = GroupApprovalTask.objects.filter(workflow_tasks__workflow_id__in=workflows)
     committee = Q(groups__in=Group.objects.filter(groupapprovaltask__in=tasks))
-    staff = Q(groups__name=VILLAGE_STAFF, staff_regions__region_id__in=_region_and_ancestors(region_id))
+    staff = Q(
+        groups__name=VILLAGE_STAFF, staff_regions__region_id__in=_region_and_ancestors(region_id)
+    )
     users = User.objects.filter(committee | staff).filter(is_active=True).exclude(email="")
     return list(users.distinct().order_by("pk"))
 
@@ -309,9 +311,9 @@ def ask(page, *, name, phone, body, now=None):
             asked_at=now,
             fingerprint=fingerprint(page.pk, phone, body),
         )
-        from portal.pages import question_mail
+        from portal.pages import disclosure_mail
 
-        question_mail.question_asked(question)
+        disclosure_mail.question_asked(question)
     return question
 
 
@@ -331,9 +333,7 @@ def answer(question, user, text, public_body=None, now=None):
 
     for field, value in (("answer", text), ("public_body", shown or question.body)):
         if numbers_in_text(value):
-            raise ValidationError(
-                {field: "含有身份证号、手机号码或银行卡号，公开前请删除或打码"}
-            )
+            raise ValidationError({field: "含有身份证号、手机号码或银行卡号，公开前请删除或打码"})
     question.answer = text
     question.public_body = "" if shown == question.body else shown
     if question.answered_at is None:

@@ -10,7 +10,5 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     # Village-affairs disclosure compliance (disclosures engineer).
     path("disclosures/compliance/", compliance_view, name="disclosure_compliance"),
-    path(
-        "disclosures/questions/<int:page_id>/ask/", ask_view, name="disclosure_question_ask"
-    ),
+    path("disclosures/questions/<int:page_id>/ask/", ask_view, name="disclosure_question_ask"),
 ]

@@ -94,8 +94,13 @@ def test_anonymise(name, shown):
 def test_overdue_query_agrees_with_the_rule(asked_at, today, due, overdue, make_disclosure):
     page = make_disclosure()
     question = DisclosureQuestion.objects.create(
-        page=page, region_id=page.region_id, asker_name="张三", asker_phone="13800000000",
-        body="问题内容测试", asked_at=asked_at, fingerprint="x",
+        page=page,
+        region_id=page.region_id,
+        asker_name="张三",
+        asker_phone="13800000000",
+        body="问题内容测试",
+        asked_at=asked_at,
+        fingerprint="x",
     )
     found = DisclosureQuestion.objects.filter(rules.overdue_q(today)).filter(pk=question.pk)
     assert found.exists() is overdue
@@ -262,7 +267,9 @@ def question(make_disclosure):
 
 @pytest.fixture
 def donghu_staff(tree, donghu):
-    return _user("cw_donghu", [Group.objects.get(name=VILLAGE_STAFF)], donghu, email="cw@example.cn")
+    return _user(
+        "cw_donghu", [Group.objects.get(name=VILLAGE_STAFF)], donghu, email="cw@example.cn"
+    )
 
 
 @pytest.fixture
