@@ -15,7 +15,7 @@ from portal.pages.models import DisclosureQuestion
 from .conftest import _user
 
 SH = ZoneInfo("Asia/Shanghai")
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def shanghai(y, m, d, hh=9, mm=0):

@@ -8,9 +8,9 @@ from .disclosures import (
     FinanceLineItem,
 )
 from .home import HomePage
-from .questions import DisclosureQuestion
 from .notices import NoticeAttachment, NoticeIndexPage, NoticePage
 from .policies import PolicyAttachment, PolicyIndexPage, PolicyPage, PolicyTopic
+from .questions import DisclosureQuestion
 
 __all__ = [
     "DisclosureAttachment",
