@@ -49,7 +49,9 @@ def test_question_mails_the_villages_committees_after_commit(
     assert "张三" not in message.body and "13912345678" not in message.body
 
 
-def test_refused_question_sends_nothing(members, make_disclosure, django_capture_on_commit_callbacks):
+def test_refused_question_sends_nothing(
+    members, make_disclosure, django_capture_on_commit_callbacks
+):
     page = make_disclosure()
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(Exception):
