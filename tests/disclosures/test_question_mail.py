@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from portal.groups import SUPERVISION_COMMITTEE, VILLAGE_STAFF
 from portal.pages import disclosure_questions as rules
@@ -54,7 +55,7 @@ def test_refused_question_sends_nothing(
 ):
     page = make_disclosure()
     with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             rules.ask(page, **{**GOOD, "phone": "x"})
     assert mail.outbox == []
 
