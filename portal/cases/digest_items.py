@@ -15,7 +15,7 @@ from portal.digest import DigestLine, register
 
 
 def _case_url(case):
-    from portal.pages.disclosure_mail import admin_url
+    from portal.pages.disclosures.mail import admin_url
 
     try:
         return admin_url(reverse("cases_case_modeladmin_edit", args=[case.pk]))

@@ -7,6 +7,6 @@ class PagesConfig(AppConfig):
     verbose_name = "页面"
 
     def ready(self):
-        from portal.pages import disclosure_mail
+        from portal.pages.disclosures import mail as disclosure_mail
 
         disclosure_mail.connect()

@@ -5,8 +5,8 @@ from django.urls import reverse
 from wagtail.models import GroupApprovalTask, TaskState
 
 from portal.digest import DigestLine, register
-from portal.pages import disclosure_questions as questions
-from portal.pages.disclosure_mail import admin_url
+from portal.pages.disclosures import questions as questions
+from portal.pages.disclosures.mail import admin_url
 
 
 @register("disclosure_questions", "逾期未答复的村民询问（应在10日内答复）", order=10)

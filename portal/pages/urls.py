@@ -3,8 +3,8 @@
 from django.urls import path
 
 from portal.pages import feeds
-from portal.pages.disclosure_question_views import ask_view
-from portal.pages.disclosure_views import compliance_view
+from portal.pages.disclosures.question_views import ask_view
+from portal.pages.disclosures.views import compliance_view
 from portal.pages.views import robots_txt
 
 urlpatterns = [

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "imports",
     "portal.api",
     "portal.security",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -397,6 +398,6 @@ if FRONTEND_CACHE_URL:
     }
 
 # Office numbers published on purpose (e.g. "0376-6201234,12345"): the disclosure and
-# notice leak check lets them through (portal/pages/leaks.py). Grid staff's work
+# notice leak check lets them through (portal/pages/disclosures/leaks.py). Grid staff's work
 # phones pass without being listed here.
 PORTAL_PUBLIC_PHONES = env_list("PORTAL_PUBLIC_PHONES")

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from portal.pages import disclosure_questions as rules
+from portal.pages.disclosures import questions as rules
 from portal.pages.models import DisclosureQuestion
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from portal import digest
 from portal.cases import services
 from portal.cases.models import Case, CaseCategory
 from portal.groups import SUPERVISION_COMMITTEE, VILLAGE_STAFF
-from portal.pages import disclosure_questions as rules
+from portal.pages.disclosures import questions as rules
 from portal.pages.models import DisclosureQuestion
 from portal.pages.permissions import committee_group_for
 from portal.snippets.models import Grid

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from portal.groups import SUPERVISION_COMMITTEE, VILLAGE_STAFF
-from portal.pages import disclosure_questions as rules
+from portal.pages.disclosures import questions as rules
 from portal.pages.permissions import committee_group_for
 
 from .conftest import _user, add_url, form_data

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from portal.groups import TOWN_ADMIN, VILLAGE_STAFF
-from portal.pages import disclosure_questions as rules
+from portal.pages.disclosures import questions as rules
 from portal.pages.models import DisclosureQuestion
 
 from .conftest import _user

@@ -1,16 +1,17 @@
 """Page models: home, notices, village-affairs disclosures and policies."""
 
-from .disclosures import (
+from portal.pages.disclosures.models import (
     DisclosureAttachment,
     DisclosureCatalogItem,
     DisclosureIndexPage,
     DisclosurePage,
     FinanceLineItem,
 )
+from portal.pages.disclosures.question_models import DisclosureQuestion
+
 from .home import HomePage
 from .notices import NoticeAttachment, NoticeIndexPage, NoticePage
 from .policies import PolicyAttachment, PolicyIndexPage, PolicyPage, PolicyTopic
-from .questions import DisclosureQuestion
 
 __all__ = [
     "DisclosureAttachment",

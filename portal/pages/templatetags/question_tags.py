@@ -2,7 +2,7 @@
 
 from django import template
 
-from portal.pages.disclosure_questions import public_answers
+from portal.pages.disclosures.questions import public_answers
 
 register = template.Library()
 
