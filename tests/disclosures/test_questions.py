@@ -251,7 +251,8 @@ def test_garbage_never_500(client, make_disclosure, data):
 @pytest.mark.django_db
 def test_get_and_unknown_page(client, make_disclosure):
     page = make_disclosure()
-    assert client.get(ask_url(page)).status_code == 405
+    response = client.get(ask_url(page))
+    assert response.status_code == 302 and response["Location"] == page.url + "#ask-heading"
     assert client.post(reverse("disclosure_question_ask", args=[999999]), GOOD).status_code == 404
     draft = make_disclosure(live=False)
     assert client.post(ask_url(draft), GOOD).status_code == 404

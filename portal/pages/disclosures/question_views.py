@@ -16,10 +16,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal.pages.disclosures import questions as rules
 from portal.pages.disclosures.question_models import BODY_MAX, NAME_MAX, PHONE_MAX
@@ -79,11 +80,13 @@ def _render(request, page, *, form=None, errors=(), status=200, done=False):
 
 @csrf_exempt
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ask_view(request, page_id):
     page = DisclosurePage.objects.live().filter(pk=page_id).first()
     if page is None:
         raise Http404("没有找到这份公开内容")
+    if request.method == "GET":  # a bookmarked or crawled form address: show the form
+        return redirect(page.url + "#ask-heading")
     form = QuestionForm(request.POST)
     if request.POST.get(HONEYPOT):
         return _render(
