@@ -303,7 +303,9 @@ def test_village_committees_see_and_answer(client, question, request, who):
     assert "待答复（剩 10 天）" in listing or "待答复" in listing
     detail = client.get(detail_url(question)).content.decode()
     assert "13912345678" in detail  # staff see the phone to call back
-    response = client.post(detail_url(question), {"answer": "包括路面硬化和排水沟。"})
+    response = client.post(
+        detail_url(question), {"answer": "包括路面硬化和排水沟。", "shown_publicly": "on"}
+    )
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.answer == "包括路面硬化和排水沟。"
@@ -354,3 +356,14 @@ def test_reworded_public_question(client, question, donghu_committee):
     html = client.get(question.page.url).content.decode()
     assert "关于修路支出的询问" in html
     assert GOOD["body"] not in html
+
+
+@pytest.mark.django_db
+def test_answer_not_shown_publicly_stops_the_clock(client, question, donghu_committee):
+    client.force_login(donghu_committee)
+    client.post(detail_url(question), {"answer": "与本公开无关，已电话答复。", "public_body": ""})
+    question.refresh_from_db()
+    assert question.answered_at is not None and not question.shown_publicly
+    client.logout()
+    html = client.get(question.page.url).content.decode()
+    assert "与本公开无关" not in html and "村民询问与答复" not in html

@@ -50,6 +50,7 @@ def test_villager_asks_committee_answers_villager_sees_it(site, open_page):
     expect(committee.get_by_text("13698765432")).to_be_visible()  # to call back
     expect(committee.get_by_text(re.compile("待答复（剩 10 天）"))).to_be_visible()
     committee.get_by_label(re.compile("^答复内容")).fill(ANSWER)
+    expect(committee.get_by_label(re.compile("^在公开内容下方公开"))).to_be_checked()
     committee.get_by_role("button", name="提交答复").click()
     expect(committee.get_by_text("已答复，答复已显示在公开内容下方。")).to_be_visible()
 

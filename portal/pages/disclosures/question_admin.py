@@ -45,6 +45,11 @@ class AnswerForm(forms.Form):
         required=False,
         error_messages={"max_length": "公开的询问内容过长"},
     )
+    shown_publicly = forms.BooleanField(
+        label="在公开内容下方公开本询问和答复（与公开内容无关、涉及个人隐私的可不公开，但仍须答复询问人）",
+        required=False,
+        initial=True,
+    )
 
 
 def _rows(questions, today):
@@ -93,7 +98,11 @@ def detail_view(request, pk):
     question = get_object_or_404(rules.visible_questions(request.user), pk=pk)
     today = rules.today_local()
     may_answer = rules.can_answer(request.user, question)
-    initial = {"answer": question.answer, "public_body": question.public_body or question.body}
+    initial = {
+        "answer": question.answer,
+        "public_body": question.public_body or question.body,
+        "shown_publicly": question.shown_publicly,
+    }
     form = AnswerForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not may_answer:
@@ -106,6 +115,7 @@ def detail_view(request, pk):
                     request.user,
                     form.cleaned_data["answer"],
                     public_body=form.cleaned_data["public_body"],
+                    shown_publicly=form.cleaned_data["shown_publicly"],
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -116,7 +126,10 @@ def detail_view(request, pk):
                     for message in error.messages:
                         form.add_error(None, message)
             else:
-                messages.success(request, "已答复，答复已显示在公开内容下方。")
+                if question.shown_publicly:
+                    messages.success(request, "已答复，答复已显示在公开内容下方。")
+                else:
+                    messages.success(request, "已答复（不公开），请另行告知询问人。")
                 return redirect("disclosure_questions_admin:index")
     return TemplateResponse(
         request,

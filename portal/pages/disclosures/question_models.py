@@ -40,6 +40,9 @@ class DisclosureQuestion(models.Model):
     # answers (e.g. to drop a neighbour's name); empty means the text as asked.
     public_body = models.TextField("公开的询问内容", blank=True, max_length=BODY_MAX)
     answer = models.TextField("答复内容", blank=True, max_length=ANSWER_MAX)
+    # Answered but not shown under the disclosure (unrelated, abusive or private matters):
+    # the clock stops, the asker is called back, nothing goes public.
+    shown_publicly = models.BooleanField("公开答复", default=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -125,7 +125,7 @@ def anonymise(name):
 def public_answers(page):
     """The answered questions of ``page`` as the public sees them (no name, no phone)."""
     rows = (
-        DisclosureQuestion.objects.filter(page=page, answered_at__isnull=False)
+        DisclosureQuestion.objects.filter(page=page, answered_at__isnull=False, shown_publicly=True)
         .order_by("asked_at", "id")
         .only("asker_name", "body", "public_body", "asked_at", "answer", "answered_at")
     )
@@ -317,8 +317,8 @@ def ask(page, *, name, phone, body, now=None):
     return question
 
 
-def answer(question, user, text, public_body=None, now=None):
-    """Record the committee's answer; it shows under the disclosure at once."""
+def answer(question, user, text, public_body=None, now=None, shown_publicly=True):
+    """Record the committee's answer; it shows under the disclosure at once (unless not public)."""
     if not can_answer(user, question):
         raise ValidationError("只有本村村务监督委员会或村民委员会可以答复本询问。")
     text = (text or "").strip()
@@ -335,6 +335,7 @@ def answer(question, user, text, public_body=None, now=None):
         if numbers_in_text(value):
             raise ValidationError({field: "含有身份证号、手机号码或银行卡号，公开前请删除或打码"})
     question.answer = text
+    question.shown_publicly = bool(shown_publicly)
     question.public_body = "" if shown == question.body else shown
     if question.answered_at is None:
         question.answered_at = now or timezone.now()
