@@ -66,3 +66,14 @@ def test_index_pages_link_their_feeds(client, make_notice, policy_index, notice_
     assert 'href="/feeds/notices/publicity/atom/"' in html
     html = client.get(policy_index.url).content.decode()
     assert 'href="/feeds/policies/atom/"' in html
+
+
+def test_feeds_are_cached_and_refreshed_by_a_publish(client, settings, make_notice):
+    settings.PAGE_CACHE_ENABLED = True
+    make_notice(title="第一条")
+    first = client.get("/feeds/notices/")
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get("/feeds/notices/")["X-Page-Cache"] == "hit"
+    make_notice(title="第二条")
+    feed = parse_rss(client.get("/feeds/notices/").content)
+    assert [i["title"] for i in feed["items"]] == ["第二条", "第一条"]
