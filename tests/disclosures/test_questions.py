@@ -242,7 +242,16 @@ def test_flood_from_one_phone_is_refused(client, make_disclosure, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data", [{}, {"body": "x" * 100000}, {"name": "\x00"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"body": "x" * 100000},
+        {"name": "\x00"},
+        {**GOOD, "body": "支出明细\x00是什么？"},
+        {**GOOD, "name": "张\x01三"},
+    ],
+)
 def test_garbage_never_500(client, make_disclosure, data):
     page = make_disclosure()
     assert client.post(ask_url(page), data).status_code in (400, 429)
@@ -367,3 +376,13 @@ def test_answer_not_shown_publicly_stops_the_clock(client, question, donghu_comm
     client.logout()
     html = client.get(question.page.url).content.decode()
     assert "与本公开无关" not in html and "村民询问与答复" not in html
+
+
+@pytest.mark.django_db
+def test_answer_with_a_nul_is_refused_in_chinese(client, question, donghu_committee):
+    client.force_login(donghu_committee)
+    response = client.post(detail_url(question), {"answer": "答复\x00内容", "shown_publicly": "on"})
+    assert response.status_code == 200
+    assert "无法识别的字符" in response.content.decode()
+    question.refresh_from_db()
+    assert question.answered_at is None

@@ -32,6 +32,12 @@ FILTERS = [
 
 
 class AnswerForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.pages.disclosures.question_views import without_nul_validator
+
+        without_nul_validator(self)
+
     answer = forms.CharField(
         label="答复内容（将公开显示在公开内容下方）",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -47,6 +47,17 @@ class QuestionForm(forms.Form):
             self.fields[field].error_messages["max_length"] = (
                 f"{self.fields[field].label}过长，请精简后再提交"
             )
+        without_nul_validator(self)
+
+
+def without_nul_validator(form):
+    """Leave NUL and other control characters to the rules, whose message names the field."""
+    from django.core.validators import ProhibitNullCharactersValidator
+
+    for field in form.fields.values():
+        field.validators = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
 
 
 def limits():

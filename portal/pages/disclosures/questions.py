@@ -37,6 +37,7 @@ ANSWER_DAYS = 10
 CLOCK_ZONE = ZoneInfo("Asia/Shanghai")
 BODY_MIN = 5
 DUPLICATE_DAYS = 30
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
@@ -253,6 +254,15 @@ def question_problems(name, phone, body):
 
     problems = {}
     name, phone, body = normalise(name), normalise(phone).replace(" ", ""), (body or "").strip()
+    for field, label, value in (
+        ("name", "姓名", name),
+        ("phone", "联系电话", phone),
+        ("body", "询问内容", body),
+    ):
+        if CONTROL_RE.search(value):
+            problems[field] = f"{label}中有无法识别的字符，请删除后重新填写"
+    if problems:
+        return problems
     if not name:
         problems["name"] = "请填写您的姓名（仅村委会可见，不会公开）"
     elif len(name) > NAME_MAX:
@@ -327,6 +337,9 @@ def answer(question, user, text, public_body=None, now=None, shown_publicly=True
     if len(text) > ANSWER_MAX:
         raise ValidationError({"answer": f"答复内容最多 {ANSWER_MAX} 个字，当前 {len(text)} 个字"})
     shown = (public_body or "").strip()
+    for field, value in (("answer", text), ("public_body", shown)):
+        if CONTROL_RE.search(value):
+            raise ValidationError({field: "有无法识别的字符，请删除后重新填写"})
     if len(shown) > BODY_MAX:
         raise ValidationError({"public_body": f"公开的询问内容最多 {BODY_MAX} 个字"})
     from portal.pages.disclosures.leaks import numbers_in_text
