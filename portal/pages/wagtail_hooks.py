@@ -4,6 +4,7 @@ from django.http import JsonResponse  # noqa: E402
 from wagtail import hooks  # noqa: E402
 
 from portal.pages.disclosures import hooks as disclosure_hooks  # noqa: F401  (registers the disclosure hooks)
+from portal.pages.disclosures import question_admin  # noqa: F401  (registers the question screens)
 
 
 @hooks.register("before_create_page")

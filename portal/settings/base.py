@@ -374,6 +374,12 @@ PAGE_CACHE_VIEWS = {
         for name in ("discovery", "services", "service", "requests", "request")
         for fmt in ("json", "xml")
     ),
+    # RSS/Atom feeds (portal/pages/feeds.py): pages only, so a publish refreshes them.
+    *(
+        f"feed_{name}{suffix}"
+        for name in ("notices", "notices_category", "disclosures", "policies")
+        for suffix in ("", "_atom")
+    ),
 }
 # Cookies that may mean a signed-in visitor besides the session and messages cookies.
 PAGE_CACHE_BYPASS_COOKIES = env_list("PAGE_CACHE_BYPASS_COOKIES")

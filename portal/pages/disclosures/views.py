@@ -8,7 +8,7 @@ a plain Django view because it belongs to no single page of the tree.
 from django.shortcuts import render
 from django.utils import timezone
 
-from portal.pages.disclosures import compliance
+from portal.pages.disclosures import compliance, questions
 
 
 def compliance_view(request):
@@ -16,12 +16,15 @@ def compliance_view(request):
     subjects, items, entries = compliance.load_report(today=today, request=request)
     sections = compliance.matrix(subjects, items, entries)
     totals = compliance.SubjectSummary(subject=None)
+    overdue_questions = questions.overdue_counts_by_region(today=today)
     for section in sections:
         totals.counts.update(section.summary.counts)
+        section.overdue_questions = overdue_questions.get(section.subject.id, 0)
     context = {
         "today": today,
         "sections": sections,
         "totals": totals,
+        "overdue_questions_total": sum(s.overdue_questions for s in sections),
         "statuses": [(key, compliance.STATUS_LABELS[key]) for key in compliance.STATUS_ORDER],
         "items": items,
         "recent": compliance.RECENT_PERIODS,

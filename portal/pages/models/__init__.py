@@ -7,6 +7,7 @@ from portal.pages.disclosures.models import (
     DisclosurePage,
     FinanceLineItem,
 )
+from portal.pages.disclosures.question_models import DisclosureQuestion
 
 from .home import HomePage
 from .notices import NoticeAttachment, NoticeIndexPage, NoticePage
@@ -17,6 +18,7 @@ __all__ = [
     "DisclosureCatalogItem",
     "DisclosureIndexPage",
     "DisclosurePage",
+    "DisclosureQuestion",
     "FinanceLineItem",
     "HomePage",
     "NoticeAttachment",
