@@ -27,6 +27,7 @@ The pipeline, in order:
 """
 
 import datetime
+import gc
 import logging
 from dataclasses import dataclass, field
 
@@ -252,6 +253,18 @@ class BaseImporter:
         return next(col for col in self.columns if col.key == key)
 
     def run(self, path, file_name=None):
+        # A 10⁵-row file allocates millions of small objects that all live to the
+        # end of the run; the cyclic collector would rescan them again and again
+        # (a third of the run). What the run creates holds no cycles worth waiting for.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(path, file_name)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _run(self, path, file_name=None):
         self.file_name = file_name or str(path).rsplit("/", 1)[-1]
         result = ImportResult(
             kind=self.kind,
@@ -314,7 +327,7 @@ class BaseImporter:
 
     def clean(self, table, result, height):
         plan = [
-            (col.key, col.clean, col.required, index, header, {})
+            (col.key, col.clean, col.required, index, header, [{}, 0])
             for col, index, header in (
                 (col, table.header.mapping[col.key], table.header_text(col.key))
                 for col in self.columns
@@ -332,7 +345,7 @@ class BaseImporter:
                 raise too_many_rows(self.limits)
             data, errors = {}, []
             width = len(values)
-            for key, clean, required, index, header, memo in plan:
+            for key, clean, required, index, header, cache in plan:
                 raw = values[index] if index < width else None
                 # Before the blank check: a formula without a cached value reads as blank.
                 if check_formulas and is_formula(number, index, raw):
@@ -345,15 +358,24 @@ class BaseImporter:
                 # Rosters repeat a few values down a column (gender, grid, team, dates):
                 # each distinct raw value is cleaned once. Cleaners are pure and return
                 # immutable values, so the cleaned value (or the refusal) can be shared.
-                memo_key = (raw.__class__, raw)
-                hit = memo.get(memo_key, _MISS)
+                memo = cache[0]  # [raw → cleaned, hits]; None once the column proves unique
+                if memo is None:
+                    hit = _MISS
+                else:
+                    memo_key = (raw.__class__, raw)
+                    hit = memo.get(memo_key, _MISS)
                 if hit is _MISS:
                     try:
                         hit = clean(raw)
                     except CellError as exc:
                         hit = _Refusal(str(exc))
-                    if len(memo) < MEMO_SIZE:
-                        memo[memo_key] = hit
+                    if memo is not None:
+                        if len(memo) < MEMO_SIZE:
+                            memo[memo_key] = hit
+                        elif cache[1] < MEMO_SIZE:
+                            cache[0] = None  # mostly distinct values (ID numbers): stop looking
+                else:
+                    cache[1] += 1
                 if hit.__class__ is _Refusal:
                     errors.append(RowError(number, header, hit.message))
                 else:

@@ -193,6 +193,16 @@ DATE_POSITIONS = [
 INSERTED = [field for field in Volunteer._meta.concrete_fields if not field.primary_key]
 
 
+def _selected(field_name):
+    """A column of ``_classify``'s look-up. SQLite's driver would parse a date column
+    with Django's regex converter (a third of the look-up); as text it is read by
+    ``as_date`` (``date.fromisoformat``)."""
+    column = f"v.{connection.ops.quote_name(field_name)}"
+    if connection.vendor == "sqlite" and field_name.endswith("_date"):
+        return f"CAST({column} AS TEXT)"
+    return column
+
+
 class _NewVolunteer:
     """What ``assign_id_number`` reads and writes, for a volunteer inserted as a plain row.
 
@@ -300,7 +310,7 @@ class VolunteerImporter(BaseImporter):
         fields = ["id", "id_number_hash"] + [f for f, _k, _l in COMPARED] + ["grid__region_id"]
         volunteers, grids = table_of(Volunteer), table_of(Grid)
         where, params = in_clause("v.id_number_hash", [row.data["id_hash"] for row in rows])
-        columns = ", ".join(f"v.{connection.ops.quote_name(f)}" for f in fields[:-1])
+        columns = ", ".join(_selected(f) for f in fields[:-1])
         existing = {}
         for values in select_rows(
             f"SELECT {columns}, g.region_id FROM {volunteers} v"
