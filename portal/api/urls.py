@@ -3,32 +3,33 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import registers, staff, staff_imports
+from . import staff, staff_imports
+from .registers import case_stats, compliance, grids, regions
 from .schema import ApiDocsView
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
-    path("api/registers/regions/", registers.RegionListView.as_view(), name="api-regions"),
-    path("api/registers/grids/", registers.GridListView.as_view(), name="api-grids"),
+    path("api/registers/regions/", regions.RegionListView.as_view(), name="api-regions"),
+    path("api/registers/grids/", grids.GridListView.as_view(), name="api-grids"),
     path(
         "api/registers/grids/<str:code>/",
-        registers.GridDetailView.as_view(),
+        grids.GridDetailView.as_view(),
         name="api-grid",
     ),
     path(
         "api/registers/case-stats/",
-        registers.CaseStatisticsView.as_view(),
+        case_stats.CaseStatisticsView.as_view(),
         name="api-case-stats",
     ),
     path(
         "api/registers/case-stats/monthly/",
-        registers.CaseMonthlyView.as_view(),
+        case_stats.CaseMonthlyView.as_view(),
         name="api-case-stats-monthly",
     ),
     path(
         "api/registers/disclosure-compliance/",
-        registers.DisclosureComplianceView.as_view(),
+        compliance.DisclosureComplianceView.as_view(),
         name="api-disclosure-compliance",
     ),
     path("api/staff/me/", staff.MeView.as_view(), name="api-staff-me"),

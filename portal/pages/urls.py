@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.pages.disclosure_views import compliance_view
+from portal.pages.disclosures.views import compliance_view
 from portal.pages.views import robots_txt
 
 urlpatterns = [

@@ -3,7 +3,7 @@
 from django.http import JsonResponse  # noqa: E402
 from wagtail import hooks  # noqa: E402
 
-from portal.pages import disclosure_hooks  # noqa: F401  (registers the disclosure hooks)
+from portal.pages.disclosures import hooks as disclosure_hooks  # noqa: F401  (registers the disclosure hooks)
 
 
 @hooks.register("before_create_page")

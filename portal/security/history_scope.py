@@ -91,7 +91,7 @@ def scope_model_log_entries(queryset, user):
 
 def _board_paths(user):
     """(paths of boards in scope, paths of boards out of scope) for ``user``."""
-    from portal.pages.models.disclosures import DisclosureIndexPage
+    from portal.pages.disclosures.models import DisclosureIndexPage
 
     scope = region_ids_in_scope(user)
     inside, outside = [], []

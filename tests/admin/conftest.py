@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
+from demo import regions as demo_regions
 from portal import groups
 from portal.cases import services
 from portal.cases.models import CaseCategory
@@ -39,7 +40,7 @@ from portal.pages.permissions import (
     ensure_disclosure_workflows,
     ensure_page_permissions,
 )
-from portal.snippets import demo_regions, pii
+from portal.snippets import pii
 from portal.snippets.models import (
     Grid,
     GridStaff,

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from portal.cases import demo
+from demo import cases as demo
 from portal.cases.models import Case, CaseCategory, CaseEvent
 from portal.cases.services import case_state_problems, public_summary_problems
 

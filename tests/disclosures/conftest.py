@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
+from demo import regions as demo_regions
 from portal.groups import EDITOR, SUPERVISION_COMMITTEE, ensure_groups
 from portal.pages.models import (
     DisclosureCatalogItem,
@@ -30,7 +31,6 @@ from portal.pages.permissions import (
     ensure_disclosure_workflows,
     ensure_page_permissions,
 )
-from portal.snippets import demo_regions
 from portal.snippets.models import StaffRegion
 
 

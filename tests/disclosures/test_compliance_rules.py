@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from portal.pages import compliance as c
+from portal.pages.disclosures import compliance as c
 
 D = datetime.date
 

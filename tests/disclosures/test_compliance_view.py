@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Page
 
-from portal.pages import compliance
+from portal.pages.disclosures import compliance
 from portal.pages.models import DisclosureCatalogItem
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from portal.groups import EDITOR
-from portal.pages.disclosure_hooks import overdue_for_user
+from portal.pages.disclosures.hooks import overdue_for_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ from collections import Counter
 import pytest
 from wagtail.models import Page, Site, TaskState
 
-from portal.pages import compliance, demo_disclosures
+from demo import disclosures as demo_disclosures
+from demo import regions as demo_regions
+from portal.pages.disclosures import compliance
 from portal.pages.models import DisclosureCatalogItem, DisclosurePage, HomePage
-from portal.snippets import demo_regions
 
 pytestmark = pytest.mark.django_db
 

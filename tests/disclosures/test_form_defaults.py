@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portal.pages.disclosure_defaults import (
+from portal.pages.disclosures.defaults import (
     last_ended_period,
     new_disclosure_initial,
     period_not_ended,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset
 
-from portal.pages.disclosure_defaults import last_ended_period
+from portal.pages.disclosures.defaults import last_ended_period
 from portal.pages.models import DisclosureCatalogItem, DisclosureIndexPage, DisclosurePage
 
 from .conftest import add_url, form_data

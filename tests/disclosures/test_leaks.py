@@ -13,8 +13,8 @@ import pytest
 from wagtail.models import PageLogEntry, WorkflowState
 from wagtail.test.utils.form_data import inline_formset
 
-from portal.pages import leaks
-from portal.pages.disclosure_hooks import LEAK_CONFIRMED_ACTION
+from portal.pages.disclosures import leaks
+from portal.pages.disclosures.hooks import LEAK_CONFIRMED_ACTION
 from portal.pages.models import DisclosurePage, NoticeIndexPage, NoticePage
 from portal.snippets.models import GridStaff
 from portal.snippets.pii import id_check_code

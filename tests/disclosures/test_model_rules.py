@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.pages import disclosure_rules as rules
-from portal.pages.disclosure_hooks import refresh_moved_disclosure_region
+from portal.pages.disclosures import rules
+from portal.pages.disclosures.hooks import refresh_moved_disclosure_region
 from portal.pages.models import (
     DisclosureCatalogItem,
     DisclosureIndexPage,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry, WorkflowState
 
 from portal.groups import TOWN_ADMIN
-from portal.pages import disclosure_review as review
+from portal.pages.disclosures import review
 from portal.pages.models import DisclosurePage
 
 from .conftest import _user, add_url, edit_url, form_data

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from portal.groups import EDITOR, TOWN_ADMIN
-from portal.pages import disclosure_review as review
+from portal.pages.disclosures import review
 from portal.pages.models import DisclosurePage
 
 from .conftest import _user, add_url, form_data

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from portal.pages.compliance import period_containing
+from portal.pages.disclosures.compliance import period_containing
 from portal.pages.models import DisclosurePage
 
 from .conftest import edit_url, form_data

@@ -87,7 +87,7 @@ class Account:
 
     @property
     def display_name(self):
-        """The name the public pages print (portal.pages.disclosure_approval.display_name)."""
+        """The name the public pages print (portal.pages.disclosures.approval.display_name)."""
         return f"{self.family_name}{self.given_name}"
 
 
@@ -134,9 +134,9 @@ def _make_accounts():
     """Staff with known passwords; the demo's own staff have unusable passwords."""
     from django.contrib.auth.models import Group, User
 
+    from demo import regions as demo_regions
     from portal.groups import EDITOR, SUPERVISION_COMMITTEE, TOWN_ADMIN
     from portal.pages.permissions import committee_group_for
-    from portal.snippets import demo_regions
     from portal.snippets.models import StaffRegion
 
     town = demo_regions.demo_town()

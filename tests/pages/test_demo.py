@@ -5,9 +5,9 @@ import io
 import pytest
 from wagtail.models import Page, Site
 
-from portal.pages import demo as pages_demo
+from demo import pages as pages_demo
+from demo import registers as snippets_demo
 from portal.pages.models import HomePage, NoticeIndexPage, NoticePage, PolicyIndexPage, PolicyPage
-from portal.snippets import demo as snippets_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -239,7 +239,7 @@ def test_crawler_catches_a_leak(db):
     """The checker itself works: a volunteer's phone on a public page is reported."""
     import io
 
-    from portal.snippets import demo
+    from demo import registers as demo
 
     demo.load(io.StringIO())  # the registers part of the demo is enough here
     volunteer = Volunteer.objects.order_by("pk").first()

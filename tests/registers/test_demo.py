@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
-from portal.snippets import demo, pii
+from demo import registers as demo
+from portal.snippets import pii
 from portal.snippets.models import (
     Grid,
     GridStaff,

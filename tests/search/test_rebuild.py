@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from search import demo
+from demo import search as demo
 from search.backends.embedded import EmbeddedCaseBackend, get_dialect
 
 from .helpers import indexed_ids

@@ -161,13 +161,13 @@ def test_sitemap_is_well_formed_when_a_page_holds_forbidden_characters(client, d
 @pytest.fixture
 def crashing(monkeypatch):
     """Make the public register views raise an unexpected error (a programming bug)."""
-    from portal.api import registers
     from portal.api.open311 import views as open311_views
+    from portal.api.registers import regions
 
     def boom(*args, **kwargs):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(registers.RegionListView, "get", boom)
+    monkeypatch.setattr(regions.RegionListView, "get", boom)
     monkeypatch.setattr(open311_views.ServiceListView, "get", boom)
 
 

@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from portal.cases.models import Case, CaseCategory
-from portal.pages.models.disclosures import DisclosureIndexPage
+from portal.pages.disclosures.models import DisclosureIndexPage
 from portal.snippets.admin_views import VIEW_ID_NUMBER_ACTION
 from portal.snippets.models import Volunteer
 from tests.registers.conftest import login, make_user, world  # noqa: F401

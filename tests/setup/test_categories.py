@@ -6,7 +6,7 @@ import io
 import pytest
 from django.apps import apps
 
-from portal.cases import demo as cases_demo
+from demo import cases as cases_demo
 from portal.cases.models import CaseCategory
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,13 @@
 """Page models: home, notices, village-affairs disclosures and policies."""
 
-from .disclosures import (
+from portal.pages.disclosures.models import (
     DisclosureAttachment,
     DisclosureCatalogItem,
     DisclosureIndexPage,
     DisclosurePage,
     FinanceLineItem,
 )
+
 from .home import HomePage
 from .notices import NoticeAttachment, NoticeIndexPage, NoticePage
 from .policies import PolicyAttachment, PolicyIndexPage, PolicyPage, PolicyTopic

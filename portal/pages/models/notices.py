@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField
 from portal.pages.blocks import BodyBlock
-from portal.pages.disclosure_forms import NoticePageForm
+from portal.pages.disclosures.forms import NoticePageForm
 
 
 def notice_problems(notice):

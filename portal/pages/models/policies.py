@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField, LivePageLinkField, LivePageListField
 from portal.pages.blocks import BodyBlock
-from portal.pages.disclosure_forms import ShortSlugPageForm
+from portal.pages.disclosures.forms import ShortSlugPageForm
 
 
 class PolicyIndexPage(Page):

@@ -4,10 +4,12 @@ Order matters: groups and the grid workflow first (demo users join groups),
 then regions, grids and staff, volunteers, and the staff accounts.
 """
 
+from demo import grids as demo_grids
+from demo import regions as demo_regions
+from demo import users as demo_users
+from demo import volunteers as demo_volunteers
 from portal.groups import ensure_groups
-
-from . import demo_grids, demo_regions, demo_users, demo_volunteers
-from .workflow_setup import ensure_grid_workflow
+from portal.snippets.workflow_setup import ensure_grid_workflow
 
 
 def load(stdout):

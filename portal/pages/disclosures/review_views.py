@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail.admin import messages
 
-from portal.pages import disclosure_review as review
+from portal.pages.disclosures import review
 from portal.pages.models import DisclosurePage
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from .models import Region
+from portal.snippets.models import Region
 
 COUNTY = ("清河县", "411523000000")
 TOWN = ("青石街道", "411523001000")

@@ -8,8 +8,8 @@ opening balance carried from the previous period's closing balance.
 
 import datetime
 
-from portal.pages import disclosure_rules as rules
-from portal.pages.compliance import Period, period_containing
+from portal.pages.disclosures import rules
+from portal.pages.disclosures.compliance import Period, period_containing
 
 # Periods that follow each other on a calendar (an immediate matter has no predecessor).
 CALENDAR_PERIODS = (rules.PERIOD_MONTH, rules.PERIOD_QUARTER, rules.PERIOD_YEAR)
@@ -87,7 +87,7 @@ def previous_closing_balance(
 
 def new_disclosure_initial(region, today=None, kind="finance", period_type=rules.PERIOD_QUARTER):
     """Initial values of the create form under ``region``'s board."""
-    from portal.pages.models.disclosures import DisclosureKind
+    from portal.pages.disclosures.models import DisclosureKind
 
     today = today or datetime.date.today()
     year, number = last_ended_period(period_type, today)

@@ -9,7 +9,7 @@ older approval does not vouch for later changes, see ``disclosure_review``).
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.pages.disclosure_review import live_review
+from portal.pages.disclosures.review import live_review
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,9 @@ set a password with ``manage.py changepassword``), they are not a way in.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from demo import regions as demo_regions
 from portal import groups
-
-from . import demo_regions
-from .models import StaffRegion
+from portal.snippets.models import StaffRegion
 
 # (username, display name, group, region name: None = the demo town)
 DEMO_STAFF = [

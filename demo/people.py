@@ -10,7 +10,7 @@ member. Phones are disjoint the same way (different number ranges).
 import datetime
 import random
 
-from .pii import id_check_code
+from portal.snippets.pii import id_check_code
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程"
 # Volunteers: uncommon given-name characters; a surname plus two of these is

@@ -2,23 +2,22 @@
 
 Builds: the town's HomePage as the default site's root (replacing Wagtail's
 "Welcome" page), the notice board at /notices/ and the policy library at
-/policies/, filled from ``demo_content``. Pages that already exist (matched by
+/policies/, filled from ``demo.page_content``. Pages that already exist (matched by
 slug under their parent) are left alone, so editors' changes survive a re-run.
-Then the disclosures engineer's ``demo_disclosures`` (if present) adds the
-village disclosure sections.
+Then ``demo.disclosures`` adds the village disclosure sections.
 """
 
 import datetime
-import importlib
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
+from demo import disclosures
+from demo import page_content as demo_content
 from portal import setup
 from portal.groups import ensure_groups
-from portal.pages import demo_content
 from portal.pages.models import (
     NoticeAttachment,
     NoticeIndexPage,
@@ -158,10 +157,4 @@ def load(stdout):
     n_policies = load_policies(policies)
     stdout.write(f"通知公告：新增{n_notices}条；政策文件：新增{n_policies}件")
 
-    try:
-        disclosures = importlib.import_module("portal.pages.demo_disclosures")
-    except ModuleNotFoundError as exc:
-        if exc.name != "portal.pages.demo_disclosures":
-            raise
-    else:
-        disclosures.load(stdout)
+    disclosures.load(stdout)

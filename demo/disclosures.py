@@ -1,4 +1,4 @@
-"""Demo village-affairs disclosures for 青石街道. Called at the end of ``portal.pages.demo.load``.
+"""Demo village-affairs disclosures for 青石街道. Called at the end of ``demo.pages.load``.
 
 Builds the town's disclosure index at /disclosures/ with one index per village,
 the review workflows and committee groups, a catalog of eight items, and some
@@ -27,9 +27,10 @@ from django.utils import timezone
 from wagtail.models import Revision, TaskState, WorkflowState
 from wagtail.rich_text import RichText
 
+from demo import regions as demo_regions
 from portal import setup
 from portal.groups import EDITOR, SUPERVISION_COMMITTEE, ensure_groups
-from portal.pages import compliance
+from portal.pages.disclosures import compliance
 from portal.pages.models import (
     DisclosureCatalogItem,
     DisclosurePage,
@@ -41,7 +42,6 @@ from portal.pages.permissions import (
     ensure_disclosure_workflows,
     ensure_page_permissions,
 )
-from portal.snippets import demo_regions
 from portal.snippets.models import StaffRegion
 
 VILLAGE_SLUGS = {

@@ -41,10 +41,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-MONTH = "month"
-QUARTER = "quarter"
-YEAR = "year"
-IMMEDIATE = "immediate"
+# The period kinds are defined once, in the rules (DisclosurePeriodType uses them too).
+from portal.pages.disclosures.rules import PERIOD_IMMEDIATE as IMMEDIATE
+from portal.pages.disclosures.rules import PERIOD_MONTH as MONTH
+from portal.pages.disclosures.rules import PERIOD_QUARTER as QUARTER
+from portal.pages.disclosures.rules import PERIOD_YEAR as YEAR
 
 ON_TIME = "on_time"
 LATE = "late"

@@ -1,7 +1,7 @@
 """Village-affairs disclosure (村务公开): catalog, index per village, disclosure pages.
 
 The rules (period ranges, catalog matching, finance rows) live in
-``portal.pages.disclosure_rules``; the models only call them, so the admin form,
+``portal.pages.disclosures.rules``; the models only call them, so the admin form,
 the demo loader and any importer are held to the same rules.
 """
 
@@ -18,10 +18,9 @@ from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from portal.pages import api_fields as api
-from portal.pages import disclosure_review as review
-from portal.pages import disclosure_rules as rules
 from portal.pages.blocks import BodyBlock
-from portal.pages.disclosure_forms import DisclosureIndexPageForm, DisclosurePageForm
+from portal.pages.disclosures import review, rules
+from portal.pages.disclosures.forms import DisclosureIndexPageForm, DisclosurePageForm
 
 
 class DisclosureKind(models.TextChoices):
@@ -44,7 +43,7 @@ class DisclosureCatalogItem(models.Model):
     disclosure must be published (e.g. 20: the previous quarter by the 20th of
     the quarter's first month); a day past the month's end means its last day.
     For immediate items it is the number of days allowed after the matter's own
-    date. The compliance computation (``portal.pages.compliance``) reads these.
+    date. The compliance computation (``portal.pages.disclosures.compliance``) reads these.
     """
 
     name = models.CharField("公开事项", max_length=100)
@@ -185,7 +184,7 @@ class DisclosureIndexPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from portal.pages.disclosure_listing import index_context
+        from portal.pages.disclosures.listing import index_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(index_context(self, request))
@@ -398,7 +397,7 @@ class DisclosurePage(RoutablePageMixin, Page):
     @cached_property
     def approval(self):
         """Who approved the disclosure in the workflow, and when (None if nobody did)."""
-        from portal.pages.disclosure_approval import approval_record
+        from portal.pages.disclosures.approval import approval_record
 
         return approval_record(self)
 

@@ -8,8 +8,9 @@ a run that created grids.
 
 from django.utils import timezone
 
-from . import demo_people, demo_regions
-from .models import Grid, GridStaff, Region
+from demo import people as demo_people
+from demo import regions as demo_regions
+from portal.snippets.models import Grid, GridStaff, Region
 
 GRIDS_PER_VILLAGE = 8
 GRID_NAMES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]

@@ -16,18 +16,17 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from portal.snippets.models import Grid, StaffRegion
-from search import indexing
-
-from . import demo_text
-from .models import Case, CaseCategory, CaseEvent
-from .services import (
+from demo import case_text as demo_text
+from portal.cases.models import Case, CaseCategory, CaseEvent
+from portal.cases.services import (
     case_state_problems,
     compute_deadline,
     format_case_number,
     next_case_number,
     public_summary_problems,
 )
+from portal.snippets.models import Grid, StaffRegion
+from search import indexing
 
 CASE_COUNT = 520
 DAYS_BACK = 365
@@ -109,7 +108,7 @@ def _public_where(grid):
 
 
 def _reporter(rng):
-    from portal.snippets.demo_people import SURNAMES, VOLUNTEER_GIVEN
+    from demo.people import SURNAMES, VOLUNTEER_GIVEN
 
     given = [c for c in demo_text.REPORTER_GIVEN if c not in VOLUNTEER_GIVEN]
     first, second = rng.sample(given, 2)

@@ -10,8 +10,8 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractMonth
 from django.utils.http import urlencode
 
-from portal.pages import disclosure_rules as rules
-from portal.pages.models.disclosures import DisclosureIndexPage, DisclosureKind, DisclosurePage
+from portal.pages.disclosures import rules
+from portal.pages.disclosures.models import DisclosureIndexPage, DisclosureKind, DisclosurePage
 from portal.pages.pagination import paginate
 from portal.security.params import int_or_none
 

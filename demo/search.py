@@ -4,8 +4,8 @@ import io
 
 from django.core.management import call_command
 
-from .backends.embedded import EmbeddedCaseBackend
-from .synonyms import ensure_starter_synonyms
+from search.backends.embedded import EmbeddedCaseBackend
+from search.synonyms import ensure_starter_synonyms
 
 
 def load(stdout):

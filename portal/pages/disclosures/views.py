@@ -8,7 +8,7 @@ a plain Django view because it belongs to no single page of the tree.
 from django.shortcuts import render
 from django.utils import timezone
 
-from portal.pages import compliance
+from portal.pages.disclosures import compliance
 
 
 def compliance_view(request):

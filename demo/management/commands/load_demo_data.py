@@ -1,24 +1,23 @@
 """Build a believable demo site. Idempotent: running it twice changes nothing.
 
-Each area owns its own demo module (``portal.<app>.demo``) with a ``load(stdout)``
-function; this command only runs them in dependency order inside one transaction,
-between the first-run set-up steps of ``portal.setup`` (the same functions
+Each area has its own module in this app (``demo.registers``, ``demo.pages``,
+``demo.cases``, ``demo.search``) with a ``load(stdout)`` function; this command
+only runs them in dependency order inside one transaction, between the first-run set-up steps of ``portal.setup`` (the same functions
 ``setup_portal`` runs): roles and workflows first, page permissions and the
 disclosure workflows last.
 """
 
-import importlib
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo import cases, pages, registers, search
 from portal import setup
 
 DEMO_MODULES = [
-    "portal.snippets.demo",  # regions, grids, staff, volunteers
-    "portal.pages.demo",  # site tree, notices, disclosures, policies, groups, workflow
-    "portal.cases.demo",  # case categories and cases
-    "search.demo",  # synonyms, index rebuild
+    registers,  # regions, grids, staff, volunteers
+    pages,  # site tree, notices, disclosures, policies, groups, workflow
+    cases,  # case categories and cases
+    search,  # synonyms, index rebuild
 ]
 
 
@@ -35,12 +34,6 @@ class Command(BaseCommand):
     def _load(self):
         with transaction.atomic():
             setup.ensure_roles()
-            for dotted in DEMO_MODULES:
-                try:
-                    module = importlib.import_module(dotted)
-                except ModuleNotFoundError as exc:
-                    if exc.name == dotted:
-                        continue
-                    raise
+            for module in DEMO_MODULES:
                 module.load(self.stdout)
             setup.ensure_page_access()

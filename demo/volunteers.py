@@ -11,10 +11,12 @@ from decimal import Decimal
 from django.utils import timezone
 from taggit.models import Tag
 
-from . import demo_people, demo_regions, pii
-from .demo_grids import demo_grids
-from .models import PointsEntry, ServiceRecord, Volunteer, VolunteerTeam
-from .models.volunteers import VolunteerSkill
+from demo import people as demo_people
+from demo import regions as demo_regions
+from demo.grids import demo_grids
+from portal.snippets import pii
+from portal.snippets.models import PointsEntry, ServiceRecord, Volunteer, VolunteerTeam
+from portal.snippets.models.volunteers import VolunteerSkill
 
 VOLUNTEER_COUNT = 240
 

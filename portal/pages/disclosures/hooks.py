@@ -2,7 +2,7 @@
 
 * the catalog (``DisclosureCatalogItem``) as a snippet with a list view;
 * a dashboard panel listing the overdue and soon-due disclosures of the
-  villages in the user's region scope (computed by ``portal.pages.compliance``);
+  villages in the user's region scope (computed by ``portal.pages.disclosures.compliance``);
 * after a disclosure is moved to another index, its copied region follows;
 * the committee's review (rules in ``disclosure_review``): read-only content
   during review, no publishing without approval from any admin screen, withdrawal
@@ -25,8 +25,7 @@ from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.pages import compliance
-from portal.pages import disclosure_review as review
+from portal.pages.disclosures import compliance, review
 from portal.pages.models import DisclosureCatalogItem, DisclosurePage
 from portal.snippets.scope import region_ids_in_scope
 
@@ -308,7 +307,7 @@ def register_override_permission():
 
 @hooks.register("register_admin_urls")
 def review_admin_urls():
-    from portal.pages.disclosure_review_views import cancel_review_view
+    from portal.pages.disclosures.review_views import cancel_review_view
 
     return [
         path(
@@ -332,7 +331,7 @@ def register_leak_log_actions(actions):
 
 
 def _log_leak_confirmation(request, page):
-    from portal.pages import leaks
+    from portal.pages.disclosures import leaks
     from portal.pages.models import NoticePage
 
     if not isinstance(page, DisclosurePage | NoticePage) or not request.POST.get("leak_confirm"):
@@ -370,7 +369,7 @@ def warn_if_period_not_ended(request, page):
     Publishing early is sometimes right (an interim report), so this is a message
     in Wagtail's messages, never a refusal.
     """
-    from portal.pages.disclosure_defaults import period_not_ended
+    from portal.pages.disclosures.defaults import period_not_ended
 
     if not isinstance(page, DisclosurePage) or not request.POST.get("action-submit"):
         return

@@ -10,8 +10,7 @@ The rules themselves are in ``disclosure_rules``.
 from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from portal.pages import disclosure_rules as rules
-from portal.pages import leaks
+from portal.pages.disclosures import leaks, rules
 from portal.pages.slugs import short_slug
 
 # POST keys of the admin actions that make content public or send it for review.
@@ -161,7 +160,7 @@ class DisclosurePageForm(
         if not self.instance.pk and not self.is_bound:
             from django.utils import timezone
 
-            from portal.pages.disclosure_defaults import new_disclosure_initial
+            from portal.pages.disclosures.defaults import new_disclosure_initial
 
             region = getattr(getattr(self.parent_page, "specific", None), "region", None)
             suggested = new_disclosure_initial(region, timezone.localdate())

@@ -261,6 +261,6 @@ ESCALATE_NOTES = [
 ]
 
 # Reporters are private: a name pool disjoint from the staff and volunteer pools
-# (portal.snippets.demo_people) so the privacy crawler's name search is meaningful.
+# (demo.people) so the privacy crawler's name search is meaningful.
 REPORTER_GIVEN = "婕姝娅嫣妤婧赟昶旻晟暄曜桀槿澜濛灏炜焱熠珏琦瑾璇瓒皓睿祺禹筠"
 REPORTER_MOBILE_PREFIXES = ["158", "159", "177", "188", "198"]
