@@ -183,6 +183,12 @@ COMPARED = [
 ]
 
 
+# (position in a look-up row, field, column key, label, stored as text) for each compared field
+COMPARE_PLAN = [
+    (position, field_name, key, label, field_name in ("phone", "notes", "name"))
+    for position, (field_name, key, label) in enumerate(COMPARED, start=2)
+]
+_ABSENT = object()
 # Positions of the date columns in a row of ``_classify``'s look-up (id, hash, COMPARED…).
 DATE_POSITIONS = [
     position
@@ -339,11 +345,11 @@ class VolunteerImporter(BaseImporter):
             row.pk = values[0]
             changes = []
             model_changes = {}
-            for position, (field_name, key, label) in enumerate(COMPARED, start=2):
-                if key not in data:
-                    continue
-                new_value = data[key]
-                if field_name in ("phone", "notes", "name"):
+            for position, field_name, key, label, text in COMPARE_PLAN:
+                new_value = data.get(key, _ABSENT)
+                if new_value is _ABSENT:
+                    continue  # a blank cell keeps what is stored
+                if text:
                     new_value = new_value or ""
                 if values[position] != new_value:
                     changes.append(label)
