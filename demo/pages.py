@@ -25,6 +25,7 @@ from portal.pages.models import (
     PolicyIndexPage,
     PolicyPage,
 )
+from portal.security.spreadsheets import csv_bytes
 
 SITE_NAME = "青石街道基层治理门户"
 HOME_INTRO = (
@@ -60,7 +61,9 @@ def _document(key):
     document = Document.objects.filter(title=spec["title"]).first()
     if document is None:
         document = Document(title=spec["title"])
-        document.file.save(spec["filename"], ContentFile(spec["content"].encode("utf-8")))
+        content = spec["content"]
+        data = csv_bytes(content) if spec["filename"].endswith(".csv") else content.encode()
+        document.file.save(spec["filename"], ContentFile(data))
         document.save()
     return document
 

@@ -37,6 +37,7 @@ class GridResource(resources.ModelResource):
     leader = fields.Field(column_name="网格长")
     leader_phone = fields.Field(column_name="网格长电话")
     workers = fields.Field(column_name="专职网格员")
+    coverage = fields.Field(attribute="coverage", column_name="覆盖范围")
     notes = fields.Field(attribute="notes", column_name="备注")
 
     class Meta:
@@ -52,6 +53,7 @@ class GridResource(resources.ModelResource):
             "leader",
             "leader_phone",
             "workers",
+            "coverage",
             "notes",
         )
         export_order = fields

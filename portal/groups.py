@@ -37,6 +37,20 @@ def _crud(app, models, actions=("add", "change", "delete", "view")):
 _GRID_APPROVER = ["snippets.publish_grid", "snippets.lock_grid", "snippets.unlock_grid"]
 
 
+# Care registers (关爱对象, 走访, 巡查): sensitive; scoped like every register.
+_CARE_WORK = [
+    "care.view_careobject",
+    "care.view_visit",
+    "care.add_visit",
+    "care.view_round",
+    "care.add_round",
+]
+_CARE_ADMIN = [
+    *_crud("care", ["careobject", "visit", "round", "visitcadence", "gridrankingweights"]),
+    "care.view_full_id_number",
+    "care.view_visitwarning",
+]
+
 # Admins script imports and read-outs with Wagtail's own API tokens.
 _API_TOKENS = _crud("wagtailcore", ["apitoken"])
 
@@ -48,6 +62,7 @@ GROUP_PERMISSIONS = {
         *_GRID_APPROVER,
         "snippets.view_certificateissue",
         "snippets.view_full_id_number",
+        *_CARE_ADMIN,
         *_crud("cases", ["case", "casecategory"]),
         "cases.transition_case",
         *_crud("pages", ["disclosurecatalogitem"]),
@@ -64,6 +79,7 @@ GROUP_PERMISSIONS = {
         *_GRID_APPROVER,
         "snippets.view_certificateissue",
         "snippets.view_full_id_number",
+        *_CARE_ADMIN,
         *_crud("cases", ["case"]),
         "cases.view_casecategory",
         "cases.transition_case",
@@ -81,6 +97,8 @@ GROUP_PERMISSIONS = {
         "snippets.change_grid",
         "snippets.view_gridstaff",
         "snippets.view_certificateissue",
+        *_CARE_WORK,
+        *_crud("care", ["careobject"], ("add", "change")),
         "cases.view_case",
         "cases.add_case",
         "cases.change_case",
@@ -94,6 +112,7 @@ GROUP_PERMISSIONS = {
         "snippets.view_grid",
         "snippets.view_gridstaff",
         "snippets.view_volunteer",
+        *_CARE_WORK,
         "cases.view_case",
         "cases.add_case",
         "cases.view_casecategory",

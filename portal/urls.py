@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("portal.pages.urls")),
     path("", include("portal.snippets.urls")),
     path("", include("portal.cases.urls")),
+    path("", include("portal.field.urls")),
     path("", include("search.urls")),
     path("", include("imports.urls")),
     path("", include("portal.api.urls")),

@@ -199,6 +199,13 @@ COLUMNS = [
         help="与网格指导员姓名顺序一一对应",
         example="0376-6201234",
     ),
+    Column(
+        "coverage",
+        "覆盖范围",
+        clean_text,
+        synonyms=("网格范围", "管辖范围", "所辖范围", "覆盖区域", "包含小区", "包含楼栋", "包含组"),
+        example="幸福小区1-6栋、建设路东段",
+    ),
     Column("notes", "备注", clean_text),
 ]
 
@@ -207,6 +214,7 @@ COMPARED = [
     ("grid_type", "网格类型"),
     ("households", "户数"),
     ("population", "人口数"),
+    ("coverage", "覆盖范围"),
     ("notes", "备注"),
 ]
 
@@ -515,6 +523,7 @@ class GridImporter(BaseImporter):
                     grid_type=row.data["grid_type"],
                     households=row.data.get("households", 0),
                     population=row.data.get("population", 0),
+                    coverage=row.data.get("coverage", ""),
                     notes=row.data.get("notes", ""),
                     live=True,
                     has_unpublished_changes=False,

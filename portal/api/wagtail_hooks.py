@@ -16,3 +16,10 @@ def register_api_token_viewset():
     from wagtail.users.views.api_tokens import APITokenViewSet
 
     return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+
+
+@hooks.register("register_admin_viewset")
+def register_open311_key_viewset():
+    from portal.api.open311.admin_views import Open311KeyViewSet
+
+    return Open311KeyViewSet("open311_keys", url_prefix="open311-keys")

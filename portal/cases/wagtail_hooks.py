@@ -103,6 +103,7 @@ class CaseModelAdmin(ModelAdmin):
         "place",
         "reporter_name",
         "reporter_phone",
+        "reporter_email",
         "discoverer",
         "handler_unit",
         "handler",

@@ -22,16 +22,27 @@ Two doors use this:
   headings and quotes its CSV fields. A patch rather than subclasses because
   most of those views (reports, form submissions, ModelAdmin) are Wagtail's
   own classes, instantiated by Wagtail.
+
+Every CSV the portal writes starts with a UTF-8 byte-order mark (``CSV_BOM``,
+``csv_bytes``): without it Excel on a Chinese Windows reads the file as GBK and
+shows mojibake; the BOM is what makes it pick UTF-8.
 """
 
+import codecs
 import csv
 import datetime
 import decimal
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_QUOTING = csv.QUOTE_NONNUMERIC
+CSV_BOM = codecs.BOM_UTF8
 
 _PASS_THROUGH = (bool, int, float, decimal.Decimal, datetime.date, datetime.time)
+
+
+def csv_bytes(text):
+    """The bytes of a CSV file the portal writes: UTF-8 with a BOM, so Excel opens it."""
+    return CSV_BOM + text.removeprefix("\ufeff").encode("utf-8")
 
 
 def starts_like_formula(text):
@@ -82,7 +93,8 @@ def patch_wagtail_exports():
         return
 
     def stream_csv(self, queryset):
-        """Wagtail's ``stream_csv`` with quoted fields and neutralised headings and values."""
+        """Wagtail's ``stream_csv`` with a BOM, quoted fields and neutralised headings and values."""
+        yield CSV_BOM
         writer = csv.DictWriter(Echo(), fieldnames=self.list_export, quoting=CSV_QUOTING)
         safe = _NeutralisingWriter(writer)
         yield safe.writerow(

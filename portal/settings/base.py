@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "portal.pages",
     "portal.snippets",
     "portal.cases",
+    "portal.care",
+    "portal.field",
     "search",
     "imports",
     "portal.api",
@@ -212,7 +214,9 @@ WAGTAILSEARCH_BACKENDS = {
         "BACKEND": "search.wagtail_backend",
     }
 }
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+# Unset: the Wagtail API builds detail_url and download links on the Site's root URL
+# (admin → 设置 → 站点), never on the request's Host header nor a development default.
+WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL") or None
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILEMBEDS_FINDERS = []  # no internet on a village intranet: no oEmbed lookups
 
@@ -306,6 +310,8 @@ RATE_LIMITS = {
     "search": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
     "api": os.environ.get("RATE_LIMIT_API", "300/m"),
     "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
+    # Open311 POST requests.json, counted per api_key (portal/api/open311/views.py).
+    "open311_write": os.environ.get("RATE_LIMIT_OPEN311_WRITE", "30/m"),
 }
 # Where the rate-limit and lockout counters live (portal/security/counters.py):
 # Redis when REDIS_URL is set, else the database; both are atomic across workers.

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from .grid_places import find_grids
 from .models import Grid, GridStaff, Region
 from .models.grids import normalise_grid_code
 
@@ -29,15 +30,27 @@ def _live_grids():
     return Grid.objects.filter(live=True)
 
 
+def _leaders():
+    return Prefetch(
+        "staff",
+        queryset=GridStaff.objects.filter(role=GridStaff.Role.LEADER).order_by("name"),
+        to_attr="leaders",
+    )
+
+
 def grid_finder(request):
-    """Step 1: choose a town (or type a grid code)."""
+    """Step 1: choose a town, type a place name (小区, 组, street) or a grid code."""
     towns = (
         _effective(Region.objects.filter(level=Region.Level.TOWN))
         .select_related("parent")
         .order_by("parent__sort_order", "sort_order", "name")
     )
     code = normalise_grid_code(request.GET.get("code", ""))
-    context = {"towns": towns, "code": code, "code_problem": None}
+    place = (request.GET.get("q") or "").strip()[:100]
+    context = {"towns": towns, "code": code, "code_problem": None, "place": place}
+    if place:
+        matches = find_grids(place, _live_grids().prefetch_related(_leaders()))
+        context["place_matches"] = matches
     if code:
         grid = _live_grids().filter(code=code).first()
         if grid is not None:
@@ -67,11 +80,7 @@ def village_grids(request, village_id):
         pk=village_id,
     )
     grids = _live_grids().filter(region=village).order_by("code")
-    leaders = Prefetch(
-        "staff",
-        queryset=GridStaff.objects.filter(role=GridStaff.Role.LEADER).order_by("name"),
-        to_attr="leaders",
-    )
+    leaders = _leaders()
     return render(
         request,
         "snippets/grids/village.html",

@@ -142,6 +142,7 @@ class GridViewSet(ScopedSnippetViewSet):
             FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
             FieldRowPanel([FieldPanel("region"), FieldPanel("grid_type")]),
             FieldRowPanel([FieldPanel("households"), FieldPanel("population")]),
+            FieldPanel("coverage"),
             FieldPanel("boundary"),
             FieldPanel("notes"),
         ],

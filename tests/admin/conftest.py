@@ -190,4 +190,21 @@ def admin_world(db):
         source="grid_worker",
         grid=grid,
     )
+    _care_records(town, grid, users, now)
     return SimpleNamespace(home=home, village=village, town=town, grid=grid, users=users)
+
+
+def _care_records(town, grid, users, now):
+    """One of each care record, so that the crawl reaches every care screen."""
+    from portal.care import services as care_services
+    from portal.care.models import CareObject, GridRankingWeights, VisitCadence, VisitWarning
+
+    first17 = "41152319400309002"
+    person = CareObject(grid=grid, kind="alone_elderly", name="钱守义", phone="13899990001")
+    care_services.seal_id_number(person, first17 + pii.id_check_code(first17))
+    person.save()
+    visit, _ = care_services.record_visit(users.grid_worker, person, needs="需要助餐")
+    care_services.start_round(users.grid_worker, grid)
+    VisitCadence.objects.create(town=town, kind="alone_elderly", days=5)
+    GridRankingWeights.objects.create(town=town)
+    VisitWarning.objects.create(care_object=person, date=now.date(), level="overdue")

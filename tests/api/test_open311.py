@@ -22,7 +22,7 @@ def get_json(client, url, status=200):
 def test_discovery_lists_the_endpoint_and_both_formats(client):
     data = get_json(client, "/open311/v2/discovery.json")
     endpoint = data["endpoints"][0]
-    assert endpoint["url"] == "http://testserver/open311/v2/"
+    assert endpoint["url"] == "http://localhost/open311/v2/"  # the Site's root URL
     assert endpoint["formats"] == ["application/json", "text/xml"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     root = ElementTree.fromstring(client.get("/open311/v2/discovery.xml").content)
@@ -41,7 +41,7 @@ def test_services_are_the_case_categories(client, categories):
         "service_code": "dispute",
         "service_name": "邻里纠纷",
         "description": "",
-        "metadata": False,
+        "metadata": True,  # it asks attributes (see the service definition)
         "type": "realtime",
         "keywords": "邻里纠纷,矛盾纠纷",
         "group": "矛盾纠纷",
@@ -59,18 +59,23 @@ def test_services_xml_uses_the_georeport_elements(client, categories):
     assert {s.findtext("service_code") for s in services} == {"dispute", "sanitation"}
     sanitation = next(s for s in services if s.findtext("service_code") == "sanitation")
     assert sanitation.findtext("service_name") == "环境卫生"
-    assert sanitation.findtext("metadata") == "false"
+    assert sanitation.findtext("metadata") == "true"
     assert sanitation.findtext("type") == "realtime"
 
 
 def test_service_definition_and_unknown_service(client, categories):
-    assert get_json(client, "/open311/v2/services/dispute.json") == {
-        "service_code": "dispute",
-        "attributes": [],
-    }
+    definition = get_json(client, "/open311/v2/services/dispute.json")
+    assert definition["service_code"] == "dispute"
+    assert [a["code"] for a in definition["attributes"]] == [
+        "urgency",
+        "ongoing",
+        "parties",
+        "mediated_before",
+    ]
     root = ElementTree.fromstring(client.get("/open311/v2/services/dispute.xml").content)
     assert root.tag == "service_definition"
     assert root.findtext("service_code") == "dispute"
+    assert root.find("attributes/attribute/values/value/key").text == "normal"
     errors = get_json(client, "/open311/v2/services/nothing.json", status=404)
     assert errors[0]["code"] == 404
     assert "nothing" in errors[0]["description"]
@@ -215,7 +220,11 @@ def test_single_request_is_a_one_item_list(client, cases):
 def test_unknown_open311_urls_and_posts_answer_in_open311_format(client, cases):
     errors = get_json(client, "/open311/v2/nothing.json", status=404)
     assert errors[0]["code"] == 404
+    # posting needs an api_key (tests/api/test_open311_write.py); other methods are refused
     response = client.post("/open311/v2/requests.json", {"service_code": "dispute"})
+    assert response.status_code == 403
+    assert json.loads(response.content)[0]["code"] == 403
+    response = client.post("/open311/v2/services.json", {"service_code": "dispute"})
     assert response.status_code == 405
     assert json.loads(response.content)[0]["code"] == 405
     assert Case.objects.count() == 5

@@ -42,6 +42,7 @@ def test_grids_with_public_staff_fields_only(client, tree):
         "village_id",
         "village",
         "town",
+        "coverage",
         "grid_type",
         "grid_type_label",
         "households",

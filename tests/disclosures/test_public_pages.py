@@ -40,13 +40,15 @@ def listing(make_disclosure):
 def test_village_listing_is_newest_period_first(client, listing):
     response = client.get("/disclosures/donghu/")
     assert response.status_code == 200
+    # same period: newest publication first, whatever the kind (test_board_order.py);
+    # the August report (to 31 August) above a matter of 20 August
     assert titles(response) == [
         "2026年度集体资产",
         "2026年12月财务",
-        "2026年第3季度党务",
         "2026年第3季度村民会议",
-        "8月重大事项",
+        "2026年第3季度党务",
         "2026年8月财务",
+        "8月重大事项",
         "2026年第1季度村民会议",
         "2025年度集体资产",
     ]
@@ -59,7 +61,7 @@ def test_village_listing_is_newest_period_first(client, listing):
         ("kind=finance&year=2025", ["2025年度集体资产"]),
         (
             "year=2026&period=q3",
-            ["2026年第3季度党务", "2026年第3季度村民会议", "8月重大事项", "2026年8月财务"],
+            ["2026年第3季度村民会议", "2026年第3季度党务", "2026年8月财务", "8月重大事项"],
         ),
         ("period=q3&kind=village", ["2026年第3季度村民会议", "8月重大事项"]),
         ("period=annual", ["2026年度集体资产", "2025年度集体资产"]),

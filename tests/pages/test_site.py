@@ -75,7 +75,7 @@ def test_robots_txt(client, home):
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://localhost/sitemap.xml" in lines  # the Site's root URL
 
 
 def test_sitemap_lists_live_pages_only(client, home, make_notice, make_policy):

@@ -188,7 +188,7 @@ def test_wagtail_heading_and_patch_is_idempotent(superuser):
     rows = xlsx_rows(out.getvalue())
     assert [c.value for c in rows[0]] == ["'=HEADING()", "编号"]
     assert [c.value for c in rows[1]] == ["'-1+cmd|x", superuser.pk]
-    csv_text = b"".join(View().stream_csv(queryset)).decode("utf-8")
+    csv_text = b"".join(View().stream_csv(queryset)).decode("utf-8-sig")
     assert csv_text.splitlines()[1] == f'"\'-1+cmd|x",{superuser.pk}'
     assert list(csv.reader(io.StringIO(csv_text))) == [
         ["'=HEADING()", "编号"],

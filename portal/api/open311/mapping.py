@@ -1,6 +1,7 @@
 """How cases and categories map onto GeoReport v2 fields (one place for the
 JSON and XML outputs and the tests)."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.cases.models import Case
@@ -13,8 +14,15 @@ GENERAL_GROUP = "民生诉求"
 
 
 def public_cases():
-    """The only cases Open311 may ever serve."""
+    """The only cases Open311 serves to anyone."""
     return Case.objects.filter(is_public=True)
+
+
+def visible_cases(key=None):
+    """Public cases, plus — for a valid ``key`` — the requests that key submitted."""
+    if key is None:
+        return public_cases()
+    return Case.objects.filter(Q(is_public=True) | Q(open311_submission__key=key))
 
 
 def open311_status(case_status):

@@ -3,20 +3,20 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import mapping
+from . import attributes, mapping
 
 
 class ServiceSerializer(serializers.Serializer):
     service_code = serializers.CharField(source="code", help_text="服务代码（事件类别代码）")
     service_name = serializers.CharField(source="name", help_text="服务名称（事件类别）")
     description = serializers.CharField(help_text="类别说明")
-    metadata = serializers.SerializerMethodField(help_text="是否有附加属性（本系统恒为 false）")
+    metadata = serializers.SerializerMethodField(help_text="是否有附加属性（见服务定义）")
     type = serializers.SerializerMethodField(help_text="服务类型，恒为 realtime")
     keywords = serializers.SerializerMethodField(help_text="关键词，以逗号分隔")
     group = serializers.SerializerMethodField(help_text="分组：矛盾纠纷 / 民生诉求")
 
     def get_metadata(self, category) -> bool:
-        return False
+        return bool(attributes.attributes_for(category))
 
     def get_type(self, category) -> str:
         return "realtime"
@@ -30,11 +30,13 @@ class ServiceSerializer(serializers.Serializer):
 
 class ServiceDefinitionSerializer(serializers.Serializer):
     service_code = serializers.CharField(source="code", help_text="服务代码")
-    attributes = serializers.SerializerMethodField(help_text="附加属性（本系统为空列表）")
+    attributes = serializers.SerializerMethodField(
+        help_text="提交诉求时的附加属性：code、datatype、required、description、order、values"
+    )
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_attributes(self, category):
-        return []
+        return attributes.definitions_for(category)
 
 
 class ServiceRequestSerializer(serializers.Serializer):
@@ -97,6 +99,27 @@ class ServiceRequestSerializer(serializers.Serializer):
         return ""
 
 
+class ServiceRequestCreatedSerializer(serializers.Serializer):
+    """The answer to a POST: the new case's number and a token (never any contact data)."""
+
+    service_request_id = serializers.CharField(source="case.number", help_text="事件编号")
+    token = serializers.CharField(help_text="回执令牌，可用 tokens/{token}.json 查询")
+    service_notice = serializers.SerializerMethodField(help_text="受理提示")
+    account_id = serializers.SerializerMethodField(help_text="账号（本系统不使用，恒为空）")
+
+    def get_service_notice(self, submission) -> str:
+        deadline = mapping.iso_local(submission.case.deadline)
+        return f"已受理，事件编号 {submission.case.number}，办理期限 {deadline[:10]}"
+
+    def get_account_id(self, submission) -> str | None:
+        return None
+
+
+class TokenSerializer(serializers.Serializer):
+    service_request_id = serializers.CharField(source="case.number", help_text="事件编号")
+    token = serializers.CharField(help_text="回执令牌")
+
+
 class EndpointSerializer(serializers.Serializer):
     specification = serializers.CharField()
     url = serializers.CharField()
@@ -108,7 +131,7 @@ class EndpointSerializer(serializers.Serializer):
 class DiscoverySerializer(serializers.Serializer):
     changeset = serializers.CharField(help_text="接口最近变更时间")
     contact = serializers.CharField(help_text="联系方式")
-    key_service = serializers.CharField(help_text="申请 API key 的方式（本接口只读，无需 key）")
+    key_service = serializers.CharField(help_text="申请 api_key 的方式（查询无需 key，提交需要）")
     endpoints = EndpointSerializer(many=True)
 
 

@@ -26,5 +26,6 @@ urlpatterns = [
         views.ServiceRequestDetailView,
         "open311-request",
     ),
+    *_both("open311/v2/tokens/<str:token>", views.TokenView, "open311-token"),
     re_path(r"^open311/(?P<rest>.*)$", views.not_found, name="open311-not-found"),
 ]

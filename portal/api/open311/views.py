@@ -1,32 +1,51 @@
-"""Open311 GeoReport v2 endpoints (JSON and XML, read-only)."""
+"""Open311 GeoReport v2 endpoints (JSON and XML).
+
+Reading is public and key-less (public cases only). Writing (``POST
+requests.json``) needs an ``api_key`` issued to a client application; a key may
+also read back the requests it submitted, by id or by token, before staff make
+them public — with the same public fields only, never the contact data.
+"""
+
+import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.models import Open311Submission
 from portal.cases.models import CaseCategory
+from portal.security.ratelimit import hit, rate_for
+from portal.site_urls import absolute_url
 
-from . import mapping
+from . import keys, mapping
 from .filters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, filter_requests
 from .serializers import (
     DiscoverySerializer,
     ErrorSerializer,
     ServiceDefinitionSerializer,
+    ServiceRequestCreatedSerializer,
     ServiceRequestSerializer,
     ServiceSerializer,
+    TokenSerializer,
 )
+from .submit import MAX_DESCRIPTION, submit
 from .xml import Open311XMLRenderer, to_xml
+
+logger = logging.getLogger(__name__)
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 TAG = "Open311 GeoReport v2"
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer(many=True), description="参数错误"),
+    403: OpenApiResponse(ErrorSerializer(many=True), description="api_key 无效或已吊销"),
     404: OpenApiResponse(ErrorSerializer(many=True), description="未找到"),
     429: OpenApiResponse(ErrorSerializer(many=True), description="请求过于频繁"),
 }
@@ -37,15 +56,19 @@ class UnicodeJSONRenderer(JSONRenderer):
 
 
 class Open311View(APIView):
-    """Public, cookie-less, read-only; errors in the GeoReport error format."""
+    """Public and cookie-less; errors in the GeoReport error format (a list of code + description)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    parser_classes = [FormParser, MultiPartParser]
     renderer_classes = [UnicodeJSONRenderer, Open311XMLRenderer]
     xml_root = ""
     xml_item = None
 
     def handle_exception(self, exc):
+        if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+            exc = exceptions.APIException("提交的内容过大或参数过多，请精简后重试")
+            exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         if isinstance(exc, exceptions.ValidationError):
             detail = exc.detail
             if isinstance(detail, list | tuple) and detail:
@@ -55,7 +78,10 @@ class Open311View(APIView):
             code, description = status.HTTP_404_NOT_FOUND, str(exc.detail)
         elif isinstance(exc, exceptions.MethodNotAllowed):
             code = status.HTTP_405_METHOD_NOT_ALLOWED
-            description = "本接口只提供查询，不接受提交。"
+            description = "本接口地址不接受该请求方法。"
+        elif isinstance(exc, exceptions.UnsupportedMediaType):
+            code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+            description = "请以 application/x-www-form-urlencoded 或 multipart/form-data 提交"
         elif isinstance(exc, exceptions.APIException):
             code, description = exc.status_code, str(exc.detail)
         else:
@@ -63,12 +89,57 @@ class Open311View(APIView):
         if getattr(self.request, "accepted_renderer", None) is None:
             self.request.accepted_renderer = self._renderer_for_suffix()
             self.request.accepted_media_type = self.request.accepted_renderer.media_type
-        return Response([{"code": code, "description": description}], status=code)
+        response = Response([{"code": code, "description": description}], status=code)
+        if isinstance(exc, exceptions.Throttled) and exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
 
     def _renderer_for_suffix(self):
         if self.kwargs.get("format") == "xml":
             return Open311XMLRenderer()
         return UnicodeJSONRenderer()
+
+    def presented_key(self, required):
+        """The active key of ``api_key`` (body or query string), or None.
+
+        ``required``: a missing, unknown or revoked key is a 403 (GeoReport's
+        "invalid api_key"). Otherwise a key that is given must still be valid.
+        """
+        raw = self.request.query_params.get("api_key")
+        if raw is None and self.request.method == "POST":
+            raw = self.request.data.get("api_key")
+        if not raw:
+            if required:
+                raise exceptions.PermissionDenied("缺少 api_key，提交诉求须使用已登记应用的 key")
+            return None
+        key = keys.key_for(raw)
+        if key is None:
+            raise exceptions.PermissionDenied("api_key 无效或已被吊销")
+        return key
+
+
+def keyed(response, key):
+    """An answer that depends on a key is never stored by the page cache or a proxy."""
+    if key is not None:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def check_key_rate(key):
+    """Count one write by ``key``; 429 when over ``RATE_LIMITS["open311_write"]`` (per key)."""
+    rate = rate_for("open311_write")
+    if rate is None:
+        return
+    try:
+        wait = hit("open311_write", f"key{key.pk}", rate)
+    except Exception:  # noqa: BLE001 - fail open, as RateLimitMiddleware does
+        logger.exception("Open311 写入限流计数不可用，本次请求不限流")
+        return
+    if wait:
+        error = exceptions.Throttled(
+            wait=wait, detail=f"该 key 提交过于频繁，请在 {wait} 秒后再试。"
+        )
+        raise error
 
 
 class DiscoveryView(Open311View):
@@ -81,14 +152,18 @@ class DiscoveryView(Open311View):
         responses={200: DiscoverySerializer},
     )
     def get(self, request, format=None):
-        base = request.build_absolute_uri("/open311/v2/")
+        base = absolute_url(request, "/open311/v2/")  # the Site's host, never the Host header
         changeset = getattr(settings, "OPEN311_CHANGESET", "2026-01-01T00:00:00+08:00")
         data = {
             "changeset": changeset,
             "contact": getattr(
                 settings, "OPEN311_CONTACT", "请联系所在街道（乡镇）综治中心或拨打12345热线"
             ),
-            "key_service": "本接口只读，无需申请 API key",
+            "key_service": getattr(
+                settings,
+                "OPEN311_KEY_SERVICE",
+                "查询无需 key；提交诉求须使用区县管理员为应用签发的 api_key，请联系区县综治中心申请",
+            ),
             "endpoints": [
                 {
                     "specification": SPEC_URL,
@@ -123,7 +198,10 @@ class ServiceDefinitionView(Open311View):
     @extend_schema(
         tags=[TAG],
         summary="服务定义",
-        description="某一事件类别的服务定义；本系统不需要附加属性，attributes 为空列表。",
+        description=(
+            "某一事件类别的服务定义：提交诉求时须回答的附加属性（attribute[代码]）。"
+            "所有类别都问紧急程度和是否仍在持续，矛盾纠纷类另问涉及人数和此前的调解。"
+        ),
         responses={200: ServiceDefinitionSerializer, 404: ERRORS[404]},
     )
     def get(self, request, service_code, format=None):
@@ -173,14 +251,63 @@ class ServiceRequestListView(Open311View):
         responses={200: ServiceRequestSerializer(many=True), 400: ERRORS[400]},
     )
     def get(self, request, format=None):
-        qs, page, page_size = filter_requests(mapping.public_cases(), request.query_params)
+        key = self.presented_key(required=False)
+        qs, page, page_size = filter_requests(mapping.visible_cases(key), request.query_params)
         qs = qs.select_related("category", "grid", "village").order_by("-reported_at", "-id")
         total = qs.count()
         offset = (page - 1) * page_size
         cases = list(qs[offset : offset + page_size])
         response = Response(ServiceRequestSerializer(cases, many=True).data)
         response["X-Total-Count"] = str(total)
-        return response
+        return keyed(response, key)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="提交诉求（需 api_key）",
+        description=(
+            "以 application/x-www-form-urlencoded 提交一条诉求，登记为“受理”状态的案件并分配事件编号。"
+            "必填：api_key、service_code、description（不超过 "
+            f"{MAX_DESCRIPTION} 字）、位置（lat+long、address_string 或 address_id 三选一；"
+            "坐标不在任何网格内时须另给 address_string 或 address_id），以及服务定义中必填的 "
+            "attribute[代码]。first_name、last_name、phone、email 只供工作人员联系，任何查询接口都不返回。"
+            "返回 service_request_id 和 token（可用 tokens/{token}.json 查询）。"
+        ),
+        request={
+            "application/x-www-form-urlencoded": {
+                "type": "object",
+                "required": ["api_key", "service_code", "description"],
+                "properties": {
+                    name: {"type": "string", "description": text}
+                    for name, text in (
+                        ("api_key", "应用的 key"),
+                        ("service_code", "服务代码"),
+                        ("description", "问题描述"),
+                        ("lat", "纬度（十进制度，与网格边界同一坐标系）"),
+                        ("long", "经度"),
+                        ("address_string", "地址（小区、组、街巷），按网格覆盖范围匹配网格"),
+                        ("address_id", "网格编码"),
+                        ("first_name", "名（不公开）"),
+                        ("last_name", "姓（不公开）"),
+                        ("phone", "联系电话（不公开）"),
+                        ("email", "电子邮箱（不公开）"),
+                    )
+                },
+            }
+        },
+        responses={
+            201: ServiceRequestCreatedSerializer(many=True),
+            400: ERRORS[400],
+            403: ERRORS[403],
+            429: ERRORS[429],
+        },
+    )
+    def post(self, request, format=None):
+        key = self.presented_key(required=True)
+        check_key_rate(key)
+        submission = submit(key, request.data)
+        keys.touch(key)
+        data = ServiceRequestCreatedSerializer([submission], many=True).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ServiceRequestDetailView(Open311View):
@@ -194,15 +321,35 @@ class ServiceRequestDetailView(Open311View):
         responses={200: ServiceRequestSerializer(many=True), 404: ERRORS[404]},
     )
     def get(self, request, service_request_id, format=None):
+        key = self.presented_key(required=False)
         case = (
-            mapping.public_cases()
+            mapping.visible_cases(key)
             .select_related("category", "grid", "village")
             .filter(number=service_request_id)
             .first()
         )
         if case is None:
             raise exceptions.NotFound(f"未找到编号为“{service_request_id}”的公开事件")
-        return Response(ServiceRequestSerializer([case], many=True).data)
+        return keyed(Response(ServiceRequestSerializer([case], many=True).data), key)
+
+
+class TokenView(Open311View):
+    xml_root = "service_requests"
+    xml_item = "request"
+
+    @extend_schema(
+        tags=[TAG],
+        summary="按回执令牌查询事件编号",
+        description="提交诉求时返回的 token 对应的 service_request_id。令牌未知时返回 404。",
+        responses={200: TokenSerializer(many=True), 404: ERRORS[404]},
+    )
+    def get(self, request, token, format=None):
+        submission = (
+            Open311Submission.objects.select_related("case").filter(token=token[:40]).first()
+        )
+        if submission is None:
+            raise exceptions.NotFound("未找到该回执令牌")
+        return Response(TokenSerializer([submission], many=True).data)
 
 
 def not_found(request, rest=""):

@@ -54,6 +54,7 @@ class GridSerializer(serializers.ModelSerializer):
             "grid_type",
             "grid_type_label",
             "households",
+            "coverage",
             "staff",
         ]
 

@@ -7,7 +7,7 @@ disclosures there are; unknown filter values are ignored, never an error.
 """
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils.http import urlencode
 
 from portal.pages.disclosures import rules
@@ -58,7 +58,16 @@ def period_condition(period):
 
 
 def with_period_order(queryset):
-    """Newest period first: a year's annual report, then Q4/December, … down to January."""
+    """Newest first by the date each item speaks of, then by publication date.
+
+    A periodic report speaks of its period's last day (a year's annual report,
+    then Q4/December, … down to January); an immediate matter of the day it
+    happened. So the October report (to 31 October) comes above a matter of
+    22 October, which comes above the September report. Items about the same
+    day — Q3's reports and September's — are in publication order, newest
+    first, whatever their kind: sorting them by kind made the board's dates
+    jump (10月4日, 10月3日, 10月2日, 10月3日) on a phone.
+    """
     sort_month = Case(
         When(period_type=rules.PERIOD_YEAR, then=Value(13)),
         When(period_type=rules.PERIOD_QUARTER, then=F("period_number") * 3),
@@ -66,11 +75,16 @@ def with_period_order(queryset):
         default=ExtractMonth("matter_date"),
         output_field=IntegerField(),
     )
-    return queryset.annotate(sort_month=sort_month).order_by(
+    # A periodic report covers its whole last month: after any day of it.
+    sort_day = Case(
+        When(period_type=rules.PERIOD_IMMEDIATE, then=ExtractDay("matter_date")),
+        default=Value(32),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(sort_month=sort_month, sort_day=sort_day).order_by(
         "-year",
         F("sort_month").desc(nulls_last=True),
-        F("matter_date").desc(nulls_last=True),
-        "kind",
+        F("sort_day").desc(nulls_last=True),
         F("first_published_at").desc(nulls_last=True),
         "-id",
     )

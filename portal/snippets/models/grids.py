@@ -64,6 +64,14 @@ class Grid(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.
         blank=True,
         help_text="GeoJSON 的 Polygon 或 MultiPolygon，坐标为[经度, 纬度]",
     )
+    # What a resident recognises their grid by (the code and number mean nothing to
+    # them): the 组, 小区, 楼栋 and 街巷 it covers. Public, shown on /grids/ and searched.
+    coverage = models.TextField(
+        "覆盖范围",
+        blank=True,
+        max_length=1000,
+        help_text="本网格包含的村民小组、小区、楼栋、街巷，用顿号分隔，如：幸福小区1-6栋、建设路东段、三组",
+    )
     notes = models.TextField("备注", blank=True)
 
     class Meta:

@@ -1,0 +1,304 @@
+"""Wagtail admin for the care registers, every view scoped by region (``admin_scope``).
+
+Care objects are edited here (ID number masked, full number behind a permission
+and logged, every full view of a record logged). Visits and rounds come from
+the field (``services.record_visit``, ``start_round``): the admin lists and
+inspects them but does not type them, so the rules have one door.
+"""
+
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import EditView, IndexView, InspectView, SnippetViewSetGroup
+
+from portal.snippets import pii
+from portal.snippets.admin_scope import ScopedSnippetViewSet
+from portal.snippets.phones import normalise_phone
+
+from . import filters, forms, services
+from .admin_views import VIEW_FULL_ID_PERMISSION, LoggedViewMixin, RevealCareIdNumberView
+from .models import CareObject, GridRankingWeights, Round, Visit, VisitCadence, VisitWarning
+
+
+class ListAndInspectPolicy(ModelPermissionPolicy):
+    """Model permissions, minus adding and editing: these records come through the services."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+for _model in (Visit, Round, VisitWarning):
+    register_permission_policy(_model, ListAndInspectPolicy(_model))
+
+
+class _ReadOnly:
+    inspect_view_enabled = True
+
+
+class VisitStateColumn(Column):
+    """走访状态: 按期 / 逾期未走访 / 连续两个周期未走访, from the cadence rules."""
+
+    def get_value(self, instance):
+        state = services.visit_state(instance, timezone.localdate())
+        if state.overdue:
+            return f"{state.label}（应于{state.due_on.month}月{state.due_on.day}日前）"
+        return f"按期（下次{state.due_on.month}月{state.due_on.day}日前）"
+
+
+# --- care objects -----------------------------------------------------------------
+
+
+def _care_buttons(user, care_object):
+    if not user.has_perm(VIEW_FULL_ID_PERMISSION):
+        return []
+    return [
+        Button(
+            "查看完整身份证号",
+            url=reverse("wagtailsnippets_care_careobject:reveal_id", args=[care_object.pk]),
+            icon_name="view",
+            priority=40,
+        )
+    ]
+
+
+class CareObjectIndexView(IndexView):
+    def search_queryset(self, queryset):
+        # A full ID number is found through its keyed hash; a phone in any spelling.
+        if self.is_searching:
+            query = self.search_query.strip()
+            if pii.id_number_problem(query) is None:
+                return queryset.filter(id_number_hash=pii.hash_id_number(query))
+            phone = normalise_phone(query)
+            if phone.isdigit() and len(phone) >= 7:
+                return queryset.filter(phone__contains=phone)
+        return super().search_queryset(queryset)
+
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            *_care_buttons(self.request.user, instance),
+        ]
+
+
+class CareObjectEditView(LoggedViewMixin, EditView):
+    logged_where = "编辑页"
+
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, *_care_buttons(self.request.user, self.object)]
+
+
+class CareObjectInspectView(LoggedViewMixin, InspectView):
+    logged_where = "详情页"
+
+
+class CareObjectViewSet(ScopedSnippetViewSet):
+    model = CareObject
+    scope_field = "grid__region"
+    icon = "user"
+    menu_label = "关爱对象"
+    index_view_class = CareObjectIndexView
+    edit_view_class = CareObjectEditView
+    inspect_view_class = CareObjectInspectView
+    inspect_view_fields_exclude = ["id_number_encrypted", "id_number_hash"]
+    list_display = [
+        TitleColumn("name", label="姓名", url_name="wagtailsnippets_care_careobject:edit"),
+        "kind",
+        Column("id_number_masked", label="身份证号"),
+        Column("phone_masked", label="联系电话"),
+        "grid",
+        DateColumn("last_visit_at", label="最近走访", sort_key="last_visit_at"),
+        VisitStateColumn("visit_state", label="走访状态"),
+        "active",
+    ]
+    list_per_page = 50
+    filterset_class = filters.CareObjectFilterSet
+    search_fields = ["name", "id_number_masked"]
+    search_backend_name = None
+    list_export = ["name", "kind", "id_number_masked", "phone_masked", "grid", "active"]
+    export_headings = {
+        "name": "姓名",
+        "kind": "对象类别",
+        "id_number_masked": "身份证号（脱敏）",
+        "phone_masked": "联系电话（脱敏）",
+        "grid": "所属网格",
+        "active": "在册",
+    }
+    export_filename = "关爱对象名册"
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
+                    FieldRowPanel([FieldPanel("id_number"), FieldPanel("phone")]),
+                    FieldPanel("address"),
+                ],
+                heading="基本信息",
+            ),
+            MultiFieldPanel(
+                [FieldPanel("grid"), FieldPanel("notes"), FieldPanel("active")],
+                heading="关爱信息",
+            ),
+        ],
+        base_form_class=forms.CareObjectForm,
+    )
+
+    def get_base_queryset(self, request):
+        objects = CareObject.objects.select_related("grid", "grid__region")
+        return services.with_cadence(services.with_last_visit(objects))
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("id-number/<int:pk>/", RevealCareIdNumberView.as_view(), name="reveal_id"),
+        ]
+
+
+# --- visits and rounds ---------------------------------------------------------------
+
+
+class VisitViewSet(_ReadOnly, ScopedSnippetViewSet):
+    model = Visit
+    scope_field = "care_object__grid__region"
+    icon = "home"
+    menu_label = "走访记录"
+    list_display = [
+        TitleColumn("care_object", label="关爱对象", url_name="wagtailsnippets_care_visit:inspect"),
+        Column("grid_name", label="所属网格", accessor="care_object.grid.name"),
+        "visited_at",
+        "worker",
+        "found_well",
+        "case",
+    ]
+    list_per_page = 50
+    filterset_class = filters.VisitFilterSet
+    search_fields = ["care_object__name", "needs", "follow_up"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "care_object",
+        "worker",
+        "visited_at",
+        "found_well",
+        "needs",
+        "follow_up",
+        "case",
+        "created_at",
+    ]
+    list_export = ["care_object.name", "care_object.grid", "visited_at", "worker", "found_well"]
+    export_headings = {"care_object.name": "关爱对象", "care_object.grid": "所属网格"}
+    export_filename = "走访记录"
+
+    def get_base_queryset(self, request):
+        return Visit.objects.select_related("care_object", "care_object__grid", "worker", "case")
+
+
+class RoundViewSet(_ReadOnly, ScopedSnippetViewSet):
+    model = Round
+    scope_field = "grid__region"
+    icon = "time"
+    menu_label = "巡查记录"
+    list_display = [
+        TitleColumn("grid", label="巡查网格", url_name="wagtailsnippets_care_round:inspect"),
+        "date",
+        "worker",
+        "started_at",
+        "finished_at",
+    ]
+    list_per_page = 50
+    filterset_class = filters.RoundFilterSet
+    search_fields = ["grid__name", "notes"]
+    search_backend_name = None
+    inspect_view_fields = ["grid", "worker", "date", "started_at", "finished_at", "notes"]
+    list_export = ["grid", "date", "worker", "started_at", "finished_at", "notes"]
+    export_filename = "巡查记录"
+
+    def get_base_queryset(self, request):
+        return Round.objects.select_related("grid", "worker")
+
+
+class VisitWarningViewSet(_ReadOnly, ScopedSnippetViewSet):
+    model = VisitWarning
+    scope_field = "care_object__grid__region"
+    icon = "warning"
+    menu_label = "逾期提醒记录"
+    list_display = ["care_object", "date", "level", "recipients", "sent_at"]
+    list_per_page = 50
+    search_fields = ["care_object__name"]
+    search_backend_name = None
+
+    def get_base_queryset(self, request):
+        return VisitWarning.objects.select_related("care_object")
+
+
+# --- town settings ------------------------------------------------------------------
+
+
+class VisitCadenceViewSet(ScopedSnippetViewSet):
+    model = VisitCadence
+    scope_field = "town"
+    icon = "date"
+    menu_label = "走访周期"
+    list_display = [
+        TitleColumn("town", label="乡镇/街道", url_name="wagtailsnippets_care_visitcadence:edit"),
+        "kind",
+        "days",
+    ]
+    filterset_class = filters.VisitCadenceFilterSet
+    search_fields = ["town__name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [FieldPanel("town"), FieldRowPanel([FieldPanel("kind"), FieldPanel("days")])],
+        base_form_class=forms.VisitCadenceForm,
+    )
+
+    def get_base_queryset(self, request):
+        return VisitCadence.objects.select_related("town")
+
+
+class GridRankingWeightsViewSet(ScopedSnippetViewSet):
+    model = GridRankingWeights
+    scope_field = "town"
+    icon = "pick"
+    menu_label = "网格评星权重"
+    list_display = [
+        TitleColumn(
+            "town", label="乡镇/街道", url_name="wagtailsnippets_care_gridrankingweights:edit"
+        ),
+        *GridRankingWeights.WEIGHT_FIELDS,
+    ]
+    search_fields = ["town__name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("town"),
+            FieldRowPanel([FieldPanel(name) for name in GridRankingWeights.WEIGHT_FIELDS]),
+        ],
+        base_form_class=forms.GridRankingWeightsForm,
+    )
+
+    def get_base_queryset(self, request):
+        return GridRankingWeights.objects.select_related("town")
+
+
+class CareViewSetGroup(SnippetViewSetGroup):
+    menu_label = "关爱走访"
+    menu_icon = "group"
+    menu_order = 215
+    items = (
+        CareObjectViewSet,
+        VisitViewSet,
+        RoundViewSet,
+        VisitCadenceViewSet,
+        GridRankingWeightsViewSet,
+        VisitWarningViewSet,
+    )
