@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from portal.snippets.phones import normalise_phone, phone_problem
+from portal.snippets.phones import MOBILE_RE, normalise_phone, phone_problem
 from portal.snippets.pii import id_number_problem, normalise_id_number
 
 
@@ -109,6 +109,8 @@ def clean_id_number(value):
 
 def clean_phone(value):
     text = _number_text(value) if isinstance(value, (int, float)) else str(value)
+    if text.isascii() and MOBILE_RE.fullmatch(text):
+        return text  # already canonical: what normalise_phone would return, and valid
     number = normalise_phone(text)
     problem = phone_problem(number)
     if problem:

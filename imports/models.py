@@ -24,6 +24,11 @@ class ImportJob(models.Model):
         GRIDS = "grids", "网格"
         VOLUNTEERS = "volunteers", "志愿者"
         CASES = "cases", "案件"
+        GRID_STAFF = "grid_staff", "网格工作人员"
+        REGIONS = "regions", "行政区划"
+        SERVICES = "services", "志愿服务记录"
+        POINTS = "points", "积分记录"
+        CARE_OBJECTS = "care_objects", "关爱对象"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"

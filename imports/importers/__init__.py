@@ -24,15 +24,6 @@ IMPORTERS = {
 # at most 12 characters, hence the short ``services``.)
 KIND_ALIASES = {"service_records": "services"}
 
-# Labels of the kinds ``ImportJob.Kind`` does not list: volunteers' ledgers, the
-# one-row-per-person staff sheet and the region tree.
-EXTRA_KIND_LABELS = {
-    "services": "志愿服务记录",
-    "points": "积分记录",
-    "grid_staff": "网格工作人员",
-    "regions": "行政区划",
-    "care_objects": "关爱对象",
-}
 # The permissions a user needs to import each kind (all of them).
 KIND_PERMISSIONS = {
     "grids": ("snippets.add_grid", "snippets.change_grid"),
@@ -59,7 +50,7 @@ def kind_labels():
     """kind → Chinese label, for every kind there is an importer for."""
     from ..models import ImportJob
 
-    labels = {**dict(ImportJob.Kind.choices), **EXTRA_KIND_LABELS}
+    labels = dict(ImportJob.Kind.choices)
     return {kind: str(labels.get(kind, kind)) for kind in IMPORTERS}
 
 

@@ -26,6 +26,8 @@ The pipeline, in order:
    listed in an error report.
 """
 
+import datetime
+import gc
 import logging
 from dataclasses import dataclass, field
 
@@ -33,7 +35,7 @@ from django.db import IntegrityError, connection, transaction
 
 from portal.pagecache import invalidate as invalidate_page_cache
 
-from ..cleaning import CellError, is_blank
+from ..cleaning import CellError
 from ..reading import open_sheet, too_many_rows
 from ..safety import FileRefused, Limits, check_file
 from ..table import find_table
@@ -51,6 +53,19 @@ FORMULA_MESSAGE = (
 CHUNK = 1000
 # How often (in rows) the progress callback is called while checking.
 PROGRESS_EVERY = 5000
+# Distinct raw values remembered per column while cleaning (columns of unique
+# values such as ID numbers stop growing their memo here).
+MEMO_SIZE = 4096
+_MISS = object()
+
+
+class _Refusal:
+    """A cleaner's refusal of one raw value, remembered like a cleaned value."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
 
 
 @dataclass
@@ -238,6 +253,18 @@ class BaseImporter:
         return next(col for col in self.columns if col.key == key)
 
     def run(self, path, file_name=None):
+        # A 10⁵-row file allocates millions of small objects that all live to the
+        # end of the run; the cyclic collector would rescan them again and again
+        # (a third of the run). What the run creates holds no cycles worth waiting for.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(path, file_name)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _run(self, path, file_name=None):
         self.file_name = file_name or str(path).rsplit("/", 1)[-1]
         result = ImportResult(
             kind=self.kind,
@@ -300,12 +327,17 @@ class BaseImporter:
 
     def clean(self, table, result, height):
         plan = [
-            (col, table.header.mapping[col.key], table.header_text(col.key))
-            for col in self.columns
-            if col.key in table.header.mapping and not col.ignored
+            (col.key, col.clean, col.required, index, header, [{}, 0])
+            for col, index, header in (
+                (col, table.header.mapping[col.key], table.header_text(col.key))
+                for col in self.columns
+                if col.key in table.header.mapping and not col.ignored
+            )
         ]
         max_rows = self.limits.max_rows
         check_formulas = bool(table.formula_cells) or table.text_formulas
+        is_formula = table.is_formula
+        check_row = self.check_row
         rows = []
         total = max(height - table.header.row_number, 0)
         for number, values in table.data_rows():
@@ -313,22 +345,43 @@ class BaseImporter:
                 raise too_many_rows(self.limits)
             data, errors = {}, []
             width = len(values)
-            for col, index, header in plan:
+            for key, clean, required, index, header, cache in plan:
                 raw = values[index] if index < width else None
                 # Before the blank check: a formula without a cached value reads as blank.
-                if check_formulas and table.is_formula(number, index, raw):
+                if check_formulas and is_formula(number, index, raw):
                     errors.append(RowError(number, header, FORMULA_MESSAGE))
                     continue
-                if is_blank(raw):
-                    if col.required:
+                if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
+                    if required:
                         errors.append(RowError(number, header, f"“{header}”不能为空"))
                     continue
-                try:
-                    data[col.key] = col.clean(raw)
-                except CellError as exc:
-                    errors.append(RowError(number, header, str(exc)))
+                # Rosters repeat a few values down a column (gender, grid, team, dates):
+                # each distinct raw value is cleaned once. Cleaners are pure and return
+                # immutable values, so the cleaned value (or the refusal) can be shared.
+                memo = cache[0]  # [raw → cleaned, hits]; None once the column proves unique
+                if memo is None:
+                    hit = _MISS
+                else:
+                    memo_key = (raw.__class__, raw)
+                    hit = memo.get(memo_key, _MISS)
+                if hit is _MISS:
+                    try:
+                        hit = clean(raw)
+                    except CellError as exc:
+                        hit = _Refusal(str(exc))
+                    if memo is not None:
+                        if len(memo) < MEMO_SIZE:
+                            memo[memo_key] = hit
+                        elif cache[1] < MEMO_SIZE:
+                            cache[0] = None  # mostly distinct values (ID numbers): stop looking
+                else:
+                    cache[1] += 1
+                if hit.__class__ is _Refusal:
+                    errors.append(RowError(number, header, hit.message))
+                else:
+                    data[key] = hit
             row = Row(number, data, errors)
-            self.check_row(row)
+            check_row(row)
             rows.append(row)
             if len(rows) % PROGRESS_EVERY == 0:
                 self.progress("检查数据", len(rows), total)
@@ -437,43 +490,56 @@ def chunked(items, size=CHUNK):
 
 
 def insert_rows(model, field_names, rows):
-    """INSERT plain rows into a link table: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+    """INSERT plain rows: ``COPY`` on PostgreSQL, one ``executemany`` on SQLite.
 
-    For narrow rows (a through table, a tag link, a service record) Django's
-    ``bulk_create`` spends about ten times longer building model instances and
-    SQL than the database spends inserting; these rows need no primary key back,
-    no signals and no defaults, so they go straight to the driver, inside the
-    caller's transaction. Values are adapted by the backend's own field adapters.
+    For rows that need no signals, no defaults and no primary key back (a
+    through table, a tag link, a service record — and, with their ids read back
+    by natural key, volunteers) Django's ``bulk_create`` spends about ten times
+    longer building model instances and SQL than the database spends inserting.
+    Rows go inside the caller's transaction. Values are handed to the driver as
+    they are (text, ids, ``date``, ``Decimal``): psycopg adapts them, and Django
+    registers SQLite's adapters for dates and decimals (``adapt_datefield_value``
+    and ``adapt_decimalfield_value`` give the same text on SQLite and are the
+    identity on PostgreSQL).
     """
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
-    adapters = [_adapter(field) for field in fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([adapt(v) for adapt, v in zip(adapters, row, strict=True)])
+                    copy.write_row(row)
             return
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        batch = []
-        for row in rows:
-            batch.append([adapt(v) for adapt, v in zip(adapters, row, strict=True)])
-            if len(batch) >= CHUNK * 5:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+        cursor.executemany(sql, rows)
 
 
-def _adapter(field):
-    ops = connection.ops
-    kind = field.get_internal_type()
-    if kind == "DateField":
-        return ops.adapt_datefield_value
-    if kind == "DecimalField":
-        return lambda value: ops.adapt_decimalfield_value(
-            value, field.max_digits, field.decimal_places
-        )
-    return lambda value: value
+def in_clause(column, values):
+    """``column IN (…)`` for a chunk of values: one array parameter on PostgreSQL."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def select_rows(sql, params=()):
+    """Plain tuples straight from the driver: the look-ups of a 10⁵-row file skip the ORM.
+
+    Dates come back as ``date`` on PostgreSQL and as ISO text on SQLite; callers
+    that compare them go through ``as_date``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def as_date(value):
+    if value.__class__ is str:
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def table_of(model):
+    return connection.ops.quote_name(model._meta.db_table)

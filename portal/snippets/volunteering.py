@@ -103,29 +103,44 @@ def annotate_totals(queryset):
 # --- ID numbers -------------------------------------------------------------------
 
 
-def id_number_taken(number, exclude_pk=None):
-    """True if another volunteer is registered with this ID number (found by its keyed hash)."""
-    others = Volunteer.objects.filter(id_number_hash=pii.hash_id_number(number))
+def id_number_taken(number, exclude_pk=None, *, taken=None):
+    """True if another volunteer is registered with this ID number (found by its keyed hash).
+
+    ``taken``: the keyed hashes a bulk caller (the importer) has already looked
+    up for its whole file, so that the same rule costs no query per number.
+    """
+    return _taken(pii.hash_id_number(number), exclude_pk, taken)
+
+
+def _taken(digest, exclude_pk, taken):
+    if taken is not None:
+        return digest in taken
+    others = Volunteer.objects.filter(id_number_hash=digest)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     return others.exists()
 
 
-def id_number_errors(volunteer, raw_number):
+def id_number_errors(volunteer, raw_number, *, taken=None):
     """Field errors for giving ``volunteer`` this ID number, as ``{field: message}``.
 
     Checks the number itself, that no other volunteer holds it (naming only the
     masked number, never the other person), and that a gender or birth date typed
-    alongside agrees with what the number encodes.
+    alongside agrees with what the number encodes. ``taken`` as in ``id_number_taken``.
     """
+    return _checked(volunteer, raw_number, taken)[0]
+
+
+def _checked(volunteer, raw_number, taken):
+    """(errors, normalised number, keyed hash): the hash is computed once per number."""
     problem = pii.id_number_problem(raw_number)
     if problem:
-        return {"id_number": problem}
+        return {"id_number": problem}, None, None
     number = pii.normalise_id_number(raw_number)
-    if id_number_taken(number, exclude_pk=volunteer.pk):
-        return {
-            "id_number": f"该身份证号（{pii.mask_id_number(number)}）已登记为志愿者，不能重复登记"
-        }
+    digest = pii.hash_id_number(number)
+    if _taken(digest, volunteer.pk, taken):
+        message = f"该身份证号（{pii.mask_id_number(number)}）已登记为志愿者，不能重复登记"
+        return {"id_number": message}, number, digest
     errors = {}
     gender = pii.gender_from_id(number)
     if volunteer.gender and volunteer.gender != gender:
@@ -133,26 +148,35 @@ def id_number_errors(volunteer, raw_number):
     born = pii.birth_date_from_id(number)
     if volunteer.birth_date and volunteer.birth_date != born:
         errors["birth_date"] = f"出生日期与身份证号不符：身份证号显示为{born:%Y-%m-%d}"
-    return errors
+    return errors, number, digest
 
 
-def assign_id_number(volunteer, raw_number):
+def assign_id_number(volunteer, raw_number, *, taken=None):
     """Validate, derive gender/birth date if blank, and store the sealed ID columns.
 
     Raises ``ValidationError`` (with field keys) and changes nothing on bad input.
-    Does not save: the caller saves with the rest of the record.
+    Does not save: the caller saves with the rest of the record. The admin form
+    and the roster importer both come through here. ``volunteer`` is a
+    ``Volunteer`` or, for a bulk writer that inserts plain rows, any object with
+    its ``pk``, ``gender``, ``birth_date`` and ``id_number_*`` attributes;
+    ``taken`` as in ``id_number_taken``.
     """
-    errors = id_number_errors(volunteer, raw_number)
+    errors, number, digest = _checked(volunteer, raw_number, taken)
     if errors:
         raise ValidationError(errors)
-    return seal_id_number(volunteer, raw_number)
+    return _seal(volunteer, number, digest)
 
 
 def seal_id_number(volunteer, raw_number):
     """Store an already validated ID number sealed; fill gender/birth date if blank."""
     number = pii.normalise_id_number(raw_number)
-    for field, value in pii.sealed_id_fields(number).items():
-        setattr(volunteer, field, value)
+    return _seal(volunteer, number, pii.hash_id_number(number))
+
+
+def _seal(volunteer, number, digest):
+    volunteer.id_number_encrypted = pii.encrypt_id_number(number)
+    volunteer.id_number_hash = digest
+    volunteer.id_number_masked = pii.mask_id_number(number)
     if not volunteer.gender:
         volunteer.gender = pii.gender_from_id(number)
     if not volunteer.birth_date:
