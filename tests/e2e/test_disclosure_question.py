@@ -39,7 +39,7 @@ def test_villager_asks_committee_answers_villager_sees_it(site, open_page):
     # Sending it twice (a double tap, a reload) is refused politely.
     villager.go_back()
     villager.get_by_role("button", name="提交询问").click()
-    expect(villager.get_by_role("alert")).to_contain_text("请勿重复提交")
+    expect(villager.locator(".form-errors")).to_contain_text("请勿重复提交")
 
     # --- a member of 南坪村's supervision committee answers in the admin ------------------
     committee = open_page(DESKTOP)
