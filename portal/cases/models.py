@@ -121,6 +121,12 @@ class Case(models.Model):
     # refused instead of acting on a case that has moved on (even when it has
     # come back to the same status, e.g. 分拨 → 处置 → 退回 → 分拨).
     revision = models.PositiveIntegerField("流转版本", default=0, editable=False)
+    # Set by a channel that may send the same report twice (a resident's form
+    # posted again, a phone resending an offline draft, an Open311 client
+    # retrying): ``services.create_case_once`` returns the case already made.
+    submission_key = models.CharField(
+        "提交标识", max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -206,3 +212,45 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case.number} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def _photo_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.CASE_PHOTO_ROOT, base_url=None)
+
+
+class CasePhoto(models.Model):
+    """A photo attached to a case, re-encoded and stripped of EXIF on the way in.
+
+    Stored outside MEDIA_ROOT (``CASE_PHOTO_ROOT``) and served only by
+    ``portal.cases.photo_views``: staff who may see the case see it; the public
+    only when both the case and the photo are marked public.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField("照片", storage=_photo_storage, upload_to="%Y/%m/", max_length=200)
+    width = models.PositiveIntegerField("宽", default=0)
+    height = models.PositiveIntegerField("高", default=0)
+    sha256 = models.CharField("内容摘要", max_length=64, editable=False)
+    is_public = models.BooleanField("公开", default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "案件照片"
+        verbose_name_plural = "案件照片"
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sha256"], name="case_photo_once_per_case")
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} 照片 {self.pk}"

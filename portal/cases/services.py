@@ -86,6 +86,7 @@ CREATE_FIELDS = frozenset(
         "place",
         "reporter_name",
         "reporter_phone",
+        "submission_key",
         "discoverer",
         "handler_unit",
         "handler",
@@ -154,6 +155,10 @@ class CasePermissionError(CaseRuleError):
 
 
 # --- numbering and deadlines -------------------------------------------------
+
+
+class DuplicateSubmission(CaseRuleError):
+    """The same submission (by ``submission_key``) was already registered."""
 
 
 def compute_deadline(category, reported_at):
@@ -525,6 +530,9 @@ def _save_new(case):
             return
         except IntegrityError as exc:
             case.pk = None
+            key = case.submission_key
+            if key and Case.objects.filter(submission_key=key).exists():
+                raise DuplicateSubmission({"submission_key": "该事件已提交过"}) from exc
             if not auto or attempt == 4:
                 raise CaseRuleError({"number": f"案件编号 {case.number} 已存在"}) from exc
 
@@ -543,6 +551,26 @@ def create_case(*, user, **fields):
         creation_event(case, user).save()
         indexing.cases_changed([case.pk])
     return case
+
+
+def create_case_once(*, user, submission_key, **fields):
+    """``create_case`` for channels that may send the same report twice.
+
+    Returns ``(case, created)``: a second submission with the same key (a form
+    posted twice, a phone resending an offline draft, an API client retrying)
+    gets the case the first one made instead of a duplicate. Two racing
+    submissions are settled by the unique key: the loser finds the winner's case.
+    """
+    if not submission_key:
+        return create_case(user=user, **fields), True
+    existing = Case.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create_case(user=user, submission_key=submission_key, **fields), True
+    except DuplicateSubmission:
+        return Case.objects.get(submission_key=submission_key), False
 
 
 def update_case(case, user, **fields):

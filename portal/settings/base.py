@@ -247,6 +247,25 @@ TASKS = {
     }
 }
 
+# --- Email (notifications; sent by the task worker, see portal/notify.py) ----
+# Console in development; production sets EMAIL_BACKEND to SMTP with the rest.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+
+# --- Case photos (residents' and grid workers' reports) -----------------------
+# Kept outside MEDIA_ROOT: a photo is private until staff mark it public, and it
+# is served only by portal.cases.photo_views, which checks that.
+CASE_PHOTO_ROOT = Path(os.environ.get("CASE_PHOTO_ROOT", VAR_DIR / "private" / "case-photos"))
+CASE_PHOTO_MAX_BYTES = int(os.environ.get("CASE_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+CASE_PHOTOS_PER_CASE = 3
+
 # --- Privacy -----------------------------------------------------------------
 # Key material for ID-number encryption (Fernet) and the keyed lookup hash
 # (HMAC-SHA256). Derived from SECRET_KEY unless given, so dev works out of the box;

@@ -24,3 +24,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Rate limits off for the suite; tests/security sets small limits where it tests them.
 RATE_LIMITS = {"search": None, "api": None, "login": None}
+CASE_PHOTO_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-photos-"))
