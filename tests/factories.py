@@ -101,3 +101,29 @@ def make_staff(username, groups=(), regions=(), *, superuser=False, password="pw
     for region in regions:
         StaffRegion.objects.create(user=user, region=region)
     return user
+
+
+def site_home(site_name=None, title="青石街道基层治理门户", slug="qingshi"):
+    """The town's HomePage under Wagtail's root, made the default site's root page."""
+    from wagtail.models import Page, Site
+
+    from portal.pages.models import HomePage
+
+    home = Page.get_first_root_node().add_child(instance=HomePage(title=title, slug=slug))
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    if site_name is not None:
+        site.site_name = site_name
+    site.save()
+    return home
+
+
+def document(title, name, content):
+    """A real Wagtail document, its file written to the test MEDIA_ROOT."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    made = get_document_model()(title=title)
+    made.file.save(name, ContentFile(content), save=False)
+    made.save()
+    return made

@@ -13,10 +13,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
 
 from demo import regions as demo_regions
 from portal import groups
@@ -27,7 +24,6 @@ from portal.pages.models import (
     DisclosureIndexPage,
     DisclosurePage,
     FinanceLineItem,
-    HomePage,
     NoticeIndexPage,
     NoticePage,
     PolicyIndexPage,
@@ -45,7 +41,14 @@ from portal.snippets.models import (
     VolunteerTeam,
 )
 from portal.snippets.workflow_setup import ensure_grid_workflow
-from tests.factories import make_staff, published_grid, sealed_volunteer, with_check_digit
+from tests.factories import (
+    document,
+    make_staff,
+    published_grid,
+    sealed_volunteer,
+    site_home,
+    with_check_digit,
+)
 
 
 def _user(username, group_names=(), region=None, *, family, given, superuser=False):
@@ -67,12 +70,7 @@ def admin_world(db):
     village = next(v for v in demo_regions.demo_villages() if v.name == "东湖社区")
     now = timezone.now()
 
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="青石街道基层治理门户", slug="qingshi"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.site_name = "青石街道基层治理门户"
-    site.save()
+    home = site_home(site_name="青石街道基层治理门户")
     notices = home.add_child(instance=NoticeIndexPage(title="通知公告", slug="notices"))
     notices.add_child(
         instance=NoticePage(
@@ -142,9 +140,7 @@ def admin_world(db):
         volunteer=volunteer, date=now.date(), kind="earned", points=5, reason="敬老院清扫"
     )
 
-    document = get_document_model()(title="消防检查表")
-    document.file.save("check.csv", ContentFile("项目,结果\n灭火器,合格\n".encode()), save=False)
-    document.save()
+    document("消防检查表", "check.csv", "项目,结果\n灭火器,合格\n".encode())
 
     committee = committee_group_for(village)
     users = SimpleNamespace(
