@@ -95,6 +95,24 @@ def world(db):
     )
 
 
+def grid_form_data(grid, action, **changes):
+    """POST data of the grid's admin edit form as it stands, ``action`` (e.g.
+    ``{"action-submit": "submit"}``) and ``changes`` applied."""
+    data = {
+        "code": grid.code,
+        "name": grid.name,
+        "region": grid.region_id,
+        "grid_type": grid.grid_type,
+        "households": grid.households,
+        "population": grid.population,
+        "boundary": "null",
+        "notes": grid.notes,
+        **action,
+    }
+    data.update(changes)
+    return data
+
+
 def login(client, user):
     client.force_login(user)
     return client
