@@ -46,6 +46,7 @@ class Case(models.Model):
         SNAPSHOT = "snapshot", "随手拍"
         SUPERIOR = "superior", "上级交办"
         DEPARTMENT = "department", "部门移交"
+        ONLINE = "online", "网上诉求"
 
     class Tier(models.TextChoices):
         GRID = "grid", "网格"
@@ -127,6 +128,11 @@ class Case(models.Model):
     submission_key = models.CharField(
         "提交标识", max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    # The resident's own channel (portal.cases.reporting / tracking): the query
+    # code is stored only as a keyed hash, the email is private like the phone.
+    tracking_code_hash = models.CharField("查询码摘要", max_length=64, blank=True, editable=False)
+    reporter_email = models.EmailField("反映人邮箱", blank=True)
+    rating_comment = models.TextField("群众评价意见", blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -86,6 +86,7 @@ CREATE_FIELDS = frozenset(
         "place",
         "reporter_name",
         "reporter_phone",
+        "reporter_email",
         "submission_key",
         "discoverer",
         "handler_unit",
@@ -241,7 +242,9 @@ def case_state_problems(status, resolution="", satisfaction="", closed_at=None):
         problems.append("已办结的案件必须填写处置结果")
     if status == Case.Status.RATED and not satisfaction:
         problems.append("已评价的案件必须填写满意度")
-    if satisfaction and status not in (Case.Status.RATED, Case.Status.VISITED, Case.Status.CLOSED):
+    # A case reopened after the resident's 不满意 (portal.cases.rating) keeps that verdict.
+    reopened = satisfaction == Case.Satisfaction.UNSATISFIED
+    if satisfaction and not reopened and status not in Case.CLOSED_STATUSES:
         problems.append("尚未办结的案件不能填写满意度")
     return problems
 
@@ -829,8 +832,16 @@ def transition(
                 note=note.strip(),
             )
         indexing.cases_changed([locked.pk])
+        notify_event(locked, event)
     _copy_state(locked, case)
     return event
+
+
+def notify_event(case, event):
+    """The emails a recorded step calls for (``portal.cases.case_mail``; sent after commit)."""
+    from .case_mail import case_event_happened
+
+    case_event_happened(case, event)
 
 
 def _escalate_locked(case, user, note):

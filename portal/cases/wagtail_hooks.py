@@ -93,6 +93,7 @@ class CaseModelAdmin(ScopedModelAdmin):
         "place",
         "reporter_name",
         "reporter_phone",
+        "reporter_email",
         "discoverer",
         "handler_unit",
         "handler",
