@@ -34,6 +34,7 @@ from portal.pages.permissions import (
     ensure_disclosure_workflows,
     ensure_page_permissions,
 )
+from portal.snippets import pii
 from portal.snippets.models import (
     GridStaff,
     PointsEntry,
