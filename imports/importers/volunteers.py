@@ -197,6 +197,20 @@ DATE_POSITIONS = [
 ]
 # Every stored column of a new volunteer (``insert_rows`` sets no defaults: ``_insert`` does).
 INSERTED = [field for field in Volunteer._meta.concrete_fields if not field.primary_key]
+# The columns ``_insert`` fills from the sheet; the others get their field's default.
+_WRITTEN = (
+    "name",
+    "gender",
+    "id_number_encrypted",
+    "id_number_hash",
+    "id_number_masked",
+    "phone",
+    "birth_date",
+    "political_status",
+    "grid",
+    "registration_date",
+    "notes",
+)
 
 
 def _selected(field_name):
@@ -425,46 +439,45 @@ class VolunteerImporter(BaseImporter):
         admin's helper, against the hashes looked up while classifying.
         """
         today = timezone.localdate()
-        values = []
+        names = [field.name for field in INSERTED]
+        template = [field.get_default() for field in INSERTED]
+        at = {name: names.index(name) for name in _WRITTEN}
+        masses = Volunteer.PoliticalStatus.MASSES
+        registered = self.registered
+        values, hashes = [], []
         for row in rows:
             data = row.data
             record = _NewVolunteer(data["gender"], data["birth_date"])
             try:
-                assign_id_number(record, data["id_number"], taken=self.registered)
+                assign_id_number(
+                    record, data["id_number"], taken=registered, digest=data["id_hash"]
+                )
             except ValidationError as exc:  # checked before; a change in between undoes it all
                 raise IntegrityError("; ".join(exc.messages)) from exc
-            values.append(
-                {
-                    "name": data["name"],
-                    "gender": record.gender,
-                    "id_number_encrypted": record.id_number_encrypted,
-                    "id_number_hash": record.id_number_hash,
-                    "id_number_masked": record.id_number_masked,
-                    "phone": data.get("phone", ""),
-                    "birth_date": record.birth_date,
-                    "political_status": data.get(
-                        "political_status", Volunteer.PoliticalStatus.MASSES
-                    ),
-                    "grid": data["grid_id"],
-                    "registration_date": data.get("registration_date"),
-                    "notes": data.get("notes", ""),
-                }
-            )
-        plan = [(field.name, field.get_default()) for field in INSERTED]
-        insert_rows(
-            Volunteer,
-            [name for name, _default in plan],
-            ([v.get(name, default) for name, default in plan] for v in values),
-        )
-        where, params = in_clause("id_number_hash", [v["id_number_hash"] for v in values])
+            value = template.copy()
+            value[at["name"]] = data["name"]
+            value[at["gender"]] = record.gender
+            value[at["id_number_encrypted"]] = record.id_number_encrypted
+            value[at["id_number_hash"]] = record.id_number_hash
+            value[at["id_number_masked"]] = record.id_number_masked
+            value[at["phone"]] = data.get("phone", "")
+            value[at["birth_date"]] = record.birth_date
+            value[at["political_status"]] = data.get("political_status", masses)
+            value[at["grid"]] = data["grid_id"]
+            value[at["registration_date"]] = data.get("registration_date")
+            value[at["notes"]] = data.get("notes", "")
+            values.append(value)
+            hashes.append(record.id_number_hash)
+        insert_rows(Volunteer, names, values)
+        where, params = in_clause("id_number_hash", hashes)
         ids = dict(
             select_rows(
                 f"SELECT id_number_hash, id FROM {table_of(Volunteer)} WHERE {where}", params
             )
         )
         team_links, skill_links, records = [], [], []
-        for row, inserted in zip(rows, values, strict=True):
-            pk = row.pk = ids[inserted["id_number_hash"]]
+        for row, digest in zip(rows, hashes, strict=True):
+            pk = row.pk = ids[digest]
             data = row.data
             for name in data.get("teams", ()):
                 team_links.append((pk, self.team_ids[name]))

@@ -13,6 +13,7 @@ import hmac
 import os
 import unicodedata
 from functools import lru_cache
+from operator import mul
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CODES = "10X98765432"
+_STARTED_YEAR = datetime.date.today().year
 
 
 def normalise_id_number(value):
@@ -31,7 +33,10 @@ def normalise_id_number(value):
 
 
 def id_check_code(first17):
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError(f"an ID number's check code is computed from 17 digits, not {first17!r}")
+    # map/mul in C: checking a 10⁵-row roster computes this twice per row.
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK_CODES[total % 11]
 
 
@@ -41,7 +46,11 @@ def birth_date_from_id(id_number):
         born = datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     except ValueError:
         return None
-    if born.year < 1900 or born > datetime.date.today():
+    if born.year < 1900:
+        return None
+    # ``date.today()`` costs a clock read; a year before the one this process started
+    # in is in the past without asking (a roster import calls this several times a row).
+    if born.year >= _STARTED_YEAR and born > datetime.date.today():
         return None
     return born
 
