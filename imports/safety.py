@@ -30,9 +30,13 @@ import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 from django.conf import settings
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+from portal.security.filetypes import sniffed_kind
+
+# Kinds (portal.security.filetypes.sniffed_kind, built on filetype) named when a
+# file is not what its name says. filetype knows many more, but several of its
+# signatures are printable ASCII (BMP "BM", MP3 "ID3", GIF "GIF") that a CSV may
+# begin with, so only these count as images ("GIF8" for a GIF, as before).
+IMAGE_KINDS = {"png", "jpg"}
 
 FORMAT_LABELS = {
     "xlsx": "Excel 工作簿（.xlsx）",
@@ -74,14 +78,14 @@ def megabytes(size):
 
 def _what_it_really_is(head):
     """A Chinese name for the real content of a file, judged by its first bytes."""
-    if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
-        return "zip"
-    if head.startswith(OLE2_MAGIC):
-        return "ole2"
-    if head.startswith(b"%PDF"):
+    kind = sniffed_kind(head)
+    if kind in ("zip", "ole2"):
+        return kind
+    if kind == "pdf":
         return "PDF 文档"
-    if head[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"GIF8"):
+    if kind in IMAGE_KINDS or (kind == "gif" and head.startswith(b"GIF8")):
         return "图片"
+    # filetype reads binary signatures only: markup is recognised here.
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
         return "网页（HTML/XML）"

@@ -118,12 +118,23 @@ def _snippet_text(page):
     return ""
 
 
+def _publication_date(page):
+    """The date the page itself shows as its publication: a notice's 发布日期, a
+    policy's 发布日期 (issue date), else when the page was first published —
+    never ``last_published_at``, which a re-save or a data load moves to today."""
+    for attribute in ("date", "issue_date"):
+        value = getattr(page, attribute, None)
+        if value:
+            return value
+    return page.first_published_at or page.last_published_at
+
+
 def _site_items(pages, words):
     specific = {p.id: p for p in Page.objects.filter(id__in=[p.id for p in pages]).specific()}
     items = []
     for page in pages:
         page = specific.get(page.id, page)
-        date = getattr(page, "date", None) or page.last_published_at
+        date = _publication_date(page)
         items.append(
             {
                 "url": page.url,

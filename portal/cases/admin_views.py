@@ -12,7 +12,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from wagtail.admin import messages
@@ -26,21 +26,12 @@ from wagtail_modeladmin.views import (
     InspectView,
 )
 
-from portal.snippets.scope import restrict_to_scope
+from portal.snippets.admin_scope import ScopedInstanceMixin
 
 from . import admin_search, services
 from .admin_forms import CASE_FORM_FIELDS, action_form, add_rule_errors
-from .models import Case, CaseEvent
+from .models import CaseEvent
 from .queries import overdue
-
-
-class ScopedInstanceMixin:
-    """Look the case up among the cases the user may see; 404 otherwise."""
-
-    def setup(self, request, *args, **kwargs):
-        scoped = restrict_to_scope(Case.objects.all(), request.user, "village")
-        self.instance = get_object_or_404(scoped, pk=self.instance_pk)
-        super().setup(request, *args, **kwargs)
 
 
 class CaseIndexView(IndexView):

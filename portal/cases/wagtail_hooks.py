@@ -14,10 +14,10 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.helpers import ButtonHelper
+from wagtail_modeladmin.options import modeladmin_register
 
-from portal.snippets.scope import region_in_scope, restrict_to_scope
+from portal.snippets.admin_scope import ScopedModelAdmin
 
 from .admin_filters import GridFilter, MonthFilter, OverdueFilter, VillageFilter
 from .admin_forms import CaseAdminForm
@@ -36,19 +36,6 @@ from .panels import add_case_panels
 from .queries import OVERDUE_FLAG, annotate_overdue
 
 
-class CasePermissionHelper(PermissionHelper):
-    """Model permissions, and for one case also the user's regions."""
-
-    def user_can_inspect_obj(self, user, obj):
-        return super().user_can_inspect_obj(user, obj) and region_in_scope(user, obj.village_id)
-
-    def user_can_edit_obj(self, user, obj):
-        return super().user_can_edit_obj(user, obj) and region_in_scope(user, obj.village_id)
-
-    def user_can_delete_obj(self, user, obj):
-        return super().user_can_delete_obj(user, obj) and region_in_scope(user, obj.village_id)
-
-
 class CaseButtonHelper(ButtonHelper):
     """The case number links to the case page (timeline and next steps), not the edit form."""
 
@@ -58,8 +45,11 @@ class CaseButtonHelper(ButtonHelper):
         return super().get_primary_button(obj)
 
 
-class CaseModelAdmin(ModelAdmin):
+class CaseModelAdmin(ScopedModelAdmin):
+    """The case register, scoped by the case's village (``ScopedModelAdmin``)."""
+
     model = Case
+    scope_field = "village"
     menu_label = "案件"
     menu_icon = "tasks"
     menu_order = 220
@@ -116,7 +106,6 @@ class CaseModelAdmin(ModelAdmin):
         "is_public",
         "public_summary",
     ]
-    permission_helper_class = CasePermissionHelper
     button_helper_class = CaseButtonHelper
     index_view_class = CaseIndexView
     create_view_class = CaseCreateView
@@ -148,8 +137,7 @@ class CaseModelAdmin(ModelAdmin):
     )
 
     def get_queryset(self, request):
-        qs = annotate_overdue(super().get_queryset(request))
-        return restrict_to_scope(qs, request.user, "village")
+        return annotate_overdue(super().get_queryset(request))
 
     @staticmethod
     def _badge(text, tone):

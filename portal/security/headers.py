@@ -3,8 +3,18 @@ Permissions-Policy.
 
 Django's SecurityMiddleware already sends nosniff, Referrer-Policy,
 Cross-Origin-Opener-Policy and (in production) HSTS, and XFrameOptionsMiddleware
-sends X-Frame-Options; this middleware adds the rest. Django 5.2 has no CSP
-support (it arrives in 6.0), hence this small middleware rather than a library.
+sends X-Frame-Options; this middleware adds the rest.
+
+Why not a library: Django 5.2 has no CSP support (6.0 adds
+``django.middleware.csp.ContentSecurityPolicyMiddleware`` with ``SECURE_CSP``;
+move to it with the Django upgrade). django-csp does CSP for 5.2, but it sends
+one site-wide policy and changes it per view with decorators (``@csp_update``,
+``@csp_replace``); the admin's policy here must cover every view of Wagtail's
+own admin URLconf, which this project does not own and cannot decorate, and
+django-csp's per-path setting (``EXCLUDE_URL_PREFIXES``) drops the header there
+rather than sending a second policy. Three policies chosen by path prefix would
+take a subclass of its middleware doing what the twenty lines below do, plus a
+dependency.
 
 Two policies:
 

@@ -9,7 +9,8 @@ entries outside the user's regions out of every list, filter and export:
 * snippets: through the same ``scope_queryset`` their admin viewset uses
   (``ScopedSnippetViewSet``: grid → village, volunteer → grid → village,
   service record → volunteer → …), so the rule lives in one place;
-* cases: through their village (as the case admin does);
+* cases: through the case register's own rule (``CaseModelAdmin``, a
+  ``ScopedModelAdmin``: case → village);
 * pages: through the village (or town) disclosure board they sit under, the
   nearest ``DisclosureIndexPage`` with a region; pages outside any board
   (notices, policies, home) are the town's shared content and follow Wagtail's
@@ -29,9 +30,6 @@ from django.db.models.functions import Cast
 
 from portal.snippets.scope import ALL, region_ids_in_scope
 
-# Models placed through a plain region lookup (app_label.model → lookup to Region).
-REGION_LOOKUPS = {"cases.case": "village"}
-
 
 def sees_unplaced_entries(user):
     """Superusers and staff assigned to a county may read entries no region claims."""
@@ -42,9 +40,9 @@ def sees_unplaced_entries(user):
 
 def _model_scopes():
     """{model: callable(queryset, user) → the rows of ``queryset`` in the user's scope}."""
-    from django.apps import apps
     from wagtail.snippets.models import get_snippet_models
 
+    from portal.cases.wagtail_hooks import CaseModelAdmin
     from portal.snippets.admin_scope import ScopedSnippetViewSet
     from portal.snippets.scope import restrict_to_scope
 
@@ -53,9 +51,8 @@ def _model_scopes():
         viewset = getattr(model, "snippet_viewset", None)
         if isinstance(viewset, ScopedSnippetViewSet):
             scopes[model] = viewset.scope_queryset
-    for label, lookup in REGION_LOOKUPS.items():
-        model = apps.get_model(label)
-        scopes[model] = lambda qs, user, lookup=lookup: restrict_to_scope(qs, user, lookup)
+    field = CaseModelAdmin.scope_field  # the register's rule; its instance is Wagtail's
+    scopes[CaseModelAdmin.model] = lambda qs, user: restrict_to_scope(qs, user, field)
     return scopes
 
 

@@ -272,8 +272,9 @@ CASE_PHOTO_MAX_BYTES = int(os.environ.get("CASE_PHOTO_MAX_BYTES", 8 * 1024 * 102
 CASE_PHOTOS_PER_CASE = 3
 
 # --- Privacy -----------------------------------------------------------------
-# Key material for ID-number encryption (Fernet) and the keyed lookup hash
-# (HMAC-SHA256). Derived from SECRET_KEY unless given, so dev works out of the box;
+# Master key for ID-number encryption (AES-256-GCM) and the keyed lookup hash
+# (HMAC-SHA256); portal.snippets.pii derives one key for each from it with
+# SHA-256. Derived from SECRET_KEY unless given, so dev works out of the box;
 # production must set PII_KEY explicitly (see production.py).
 PII_KEY = os.environ.get("PII_KEY", "")
 

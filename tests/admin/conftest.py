@@ -13,12 +13,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
 
 from demo import regions as demo_regions
 from portal import groups
@@ -29,7 +24,6 @@ from portal.pages.models import (
     DisclosureIndexPage,
     DisclosurePage,
     FinanceLineItem,
-    HomePage,
     NoticeIndexPage,
     NoticePage,
     PolicyIndexPage,
@@ -40,34 +34,33 @@ from portal.pages.permissions import (
     ensure_disclosure_workflows,
     ensure_page_permissions,
 )
-from portal.snippets import pii
 from portal.snippets.models import (
-    Grid,
     GridStaff,
     PointsEntry,
     ServiceRecord,
-    StaffRegion,
-    Volunteer,
     VolunteerTeam,
 )
 from portal.snippets.workflow_setup import ensure_grid_workflow
+from tests.factories import (
+    document,
+    make_staff,
+    published_grid,
+    sealed_volunteer,
+    site_home,
+    with_check_digit,
+)
 
 
 def _user(username, group_names=(), region=None, *, family, given, superuser=False):
-    model = get_user_model()
-    if superuser:
-        user = model.objects.create_superuser(
-            username, f"{username}@example.org", "pw", last_name=family, first_name=given
-        )
-    else:
-        user = model.objects.create_user(
-            username, f"{username}@example.org", "pw", last_name=family, first_name=given
-        )
-    for group in group_names:
-        user.groups.add(group if isinstance(group, Group) else Group.objects.get(name=group))
-    if region is not None:
-        StaffRegion.objects.create(user=user, region=region)
-    return user
+    return make_staff(
+        username,
+        group_names,
+        [region] if region is not None else [],
+        superuser=superuser,
+        email=f"{username}@example.org",
+        last_name=family,
+        first_name=given,
+    )
 
 
 @pytest.fixture
@@ -77,12 +70,7 @@ def admin_world(db):
     village = next(v for v in demo_regions.demo_villages() if v.name == "东湖社区")
     now = timezone.now()
 
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="青石街道基层治理门户", slug="qingshi"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.site_name = "青石街道基层治理门户"
-    site.save()
+    home = site_home(site_name="青石街道基层治理门户")
     notices = home.add_child(instance=NoticeIndexPage(title="通知公告", slug="notices"))
     notices.add_child(
         instance=NoticePage(
@@ -130,26 +118,15 @@ def admin_world(db):
     ensure_disclosure_workflows()
     ensure_grid_workflow()
 
-    grid = Grid.objects.create(
-        code="411523001001001",
-        name="东湖一网格",
-        region=village,
-        households=420,
-        population=1260,
-        live=True,
-        first_published_at=now,
-        last_published_at=now,
-    )
+    grid = published_grid(village, "411523001001001", "东湖一网格", households=420)
     staff = GridStaff.objects.create(
         name="王建国", role=GridStaff.Role.FULL_TIME, work_phone="0376-6123456"
     )
     staff.grids.add(grid)
     team = VolunteerTeam.objects.create(name="东湖巾帼志愿服务队", region=village)
-    volunteer = Volunteer(name="欧阳翊珩", grid=grid, phone="13511112222")
-    first17 = "41152319850615001"
-    for field, value in pii.sealed_id_fields(first17 + pii.id_check_code(first17)).items():
-        setattr(volunteer, field, value)
-    volunteer.save()
+    volunteer = sealed_volunteer(
+        grid, "欧阳翊珩", with_check_digit("41152319850615001"), phone="13511112222"
+    )
     volunteer.teams.add(team)
     ServiceRecord.objects.create(
         volunteer=volunteer,
@@ -163,9 +140,7 @@ def admin_world(db):
         volunteer=volunteer, date=now.date(), kind="earned", points=5, reason="敬老院清扫"
     )
 
-    document = get_document_model()(title="消防检查表")
-    document.file.save("check.csv", ContentFile("项目,结果\n灭火器,合格\n".encode()), save=False)
-    document.save()
+    document("消防检查表", "check.csv", "项目,结果\n灭火器,合格\n".encode())
 
     committee = committee_group_for(village)
     users = SimpleNamespace(

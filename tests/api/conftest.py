@@ -9,14 +9,14 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 from wagtail.models import APIToken
 
 from portal.cases.models import Case, CaseCategory
-from portal.snippets.models import Grid, GridStaff, Region, StaffRegion
+from portal.snippets.models import Grid, GridStaff
+from tests.factories import make_staff, region_tree
 
 # Private values that must never appear in any public response.
 REPORTER_NAME = "钱多多"
@@ -28,18 +28,8 @@ PRIVATE_DESCRIPTION = "钱多多家楼上漏水，情况严重"
 
 @pytest.fixture
 def tree(db):
-    county = Region.objects.create(name="清河县", level="county", code="411523000000")
-    town = Region.objects.create(name="青石街道", level="town", parent=county, code="411523001000")
-    other_town = Region.objects.create(
-        name="白沙镇", level="town", parent=county, code="411523002000"
-    )
-    donghu = Region.objects.create(
-        name="东湖社区", level="village", parent=town, code="411523001001"
-    )
-    xiling = Region.objects.create(name="西岭村", level="village", parent=town, code="411523001201")
-    baisha = Region.objects.create(
-        name="白沙村", level="village", parent=other_town, code="411523002201"
-    )
+    tree = region_tree()
+    donghu, xiling, baisha = tree.donghu, tree.xiling, tree.baisha
     square = {
         "type": "Polygon",
         "coordinates": [
@@ -74,15 +64,8 @@ def tree(db):
         name="赵指导", role="instructor", work_phone="13800000002"
     )
     instructor.grids.add(grids.donghu, grids.xiling)
-    return SimpleNamespace(
-        county=county,
-        town=town,
-        other_town=other_town,
-        donghu=donghu,
-        xiling=xiling,
-        baisha=baisha,
-        grids=grids,
-    )
+    tree.grids = grids
+    return tree
 
 
 @pytest.fixture
@@ -176,18 +159,11 @@ def staff_group(db):
 
 @pytest.fixture
 def staff(tree, staff_group):
-    def make(username, region):
-        user = get_user_model().objects.create_user(username=username, password="pw")
-        user.groups.add(staff_group)
-        if region is not None:
-            StaffRegion.objects.create(user=user, region=region)
-        return user
-
     return SimpleNamespace(
-        donghu=make("donghu", tree.donghu),
-        town=make("town", tree.town),
-        nowhere=make("nowhere", None),
-        root=get_user_model().objects.create_superuser(username="root", password="pw"),
+        donghu=make_staff("donghu", [staff_group], [tree.donghu]),
+        town=make_staff("town", [staff_group], [tree.town]),
+        nowhere=make_staff("nowhere", [staff_group]),
+        root=make_staff("root", superuser=True),
     )
 
 

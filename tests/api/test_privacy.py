@@ -5,7 +5,6 @@ import json
 from xml.etree import ElementTree
 
 import pytest
-from django.core.management import call_command
 
 from portal.cases.models import Case, CaseCategory
 from portal.snippets.models import Grid, GridStaff, Volunteer
@@ -64,8 +63,7 @@ def endpoint_urls():
     return urls
 
 
-def test_demo_site_endpoints_leak_no_personal_data(client):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))
+def test_demo_site_endpoints_leak_no_personal_data(client, demo_data):
     secrets = private_values()
     assert Case.objects.filter(is_public=True).exists()
     # the demo has reporters and volunteers: the check below has something to find
@@ -85,8 +83,7 @@ def test_demo_site_endpoints_leak_no_personal_data(client):
     assert served > 20
 
 
-def test_public_case_descriptions_are_the_public_summaries(client):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))
+def test_public_case_descriptions_are_the_public_summaries(client, demo_data):
     data = json.loads(client.get("/open311/v2/requests.json?page_size=100").content)
     summaries = dict(Case.objects.filter(is_public=True).values_list("number", "public_summary"))
     assert data

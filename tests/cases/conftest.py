@@ -14,29 +14,19 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from portal import groups
 from portal.cases import services
 from portal.cases.models import CaseCategory
-from portal.snippets.models import Grid, Region, StaffRegion
+from portal.snippets.models import Grid
+from tests.factories import make_staff, region_tree
 
 
 @pytest.fixture
 def tree(db):
-    county = Region.objects.create(name="清河县", level="county", code="411523000000")
-    town = Region.objects.create(name="青石街道", level="town", parent=county, code="411523001000")
-    other_town = Region.objects.create(
-        name="白沙镇", level="town", parent=county, code="411523002000"
-    )
-    donghu = Region.objects.create(
-        name="东湖社区", level="village", parent=town, code="411523001001"
-    )
-    xiling = Region.objects.create(name="西岭村", level="village", parent=town, code="411523001201")
-    baisha = Region.objects.create(
-        name="白沙村", level="village", parent=other_town, code="411523002201"
-    )
+    tree = region_tree()
+    donghu, xiling, baisha = tree.donghu, tree.xiling, tree.baisha
     grids = SimpleNamespace(
         donghu=Grid.objects.create(code="411523001001001", name="东湖一网格", region=donghu),
         donghu2=Grid.objects.create(code="411523001001002", name="东湖二网格", region=donghu),
@@ -47,15 +37,8 @@ def tree(db):
             code="411523002201001", name="白沙一网格", region=baisha, grid_type="rural"
         ),
     )
-    return SimpleNamespace(
-        county=county,
-        town=town,
-        other_town=other_town,
-        donghu=donghu,
-        xiling=xiling,
-        baisha=baisha,
-        grids=grids,
-    )
+    tree.grids = grids
+    return tree
 
 
 @pytest.fixture
@@ -68,28 +51,19 @@ def categories(db):
     )
 
 
-def _staff(username, group, region, *, groups_by_name):
-    user = get_user_model().objects.create_user(username=username, password="pw")
-    if group:
-        user.groups.add(groups_by_name[group])
-    if region is not None:
-        StaffRegion.objects.create(user=user, region=region)
-    return user
-
-
 @pytest.fixture
 def users(tree):
-    by_name = groups.ensure_groups()
+    groups.ensure_groups()
     return SimpleNamespace(
-        root=get_user_model().objects.create_superuser(username="root", password="pw"),
-        county=_staff("county", groups.COUNTY_ADMIN, tree.county, groups_by_name=by_name),
-        town=_staff("town", groups.TOWN_ADMIN, tree.town, groups_by_name=by_name),
-        donghu=_staff("donghu", groups.VILLAGE_STAFF, tree.donghu, groups_by_name=by_name),
-        donghu2=_staff("donghu2", groups.VILLAGE_STAFF, tree.donghu, groups_by_name=by_name),
-        xiling=_staff("xiling", groups.GRID_WORKER, tree.xiling, groups_by_name=by_name),
-        baisha=_staff("baisha", groups.TOWN_ADMIN, tree.other_town, groups_by_name=by_name),
-        unassigned=_staff("unassigned", groups.VILLAGE_STAFF, None, groups_by_name=by_name),
-        editor=_staff("editor", groups.EDITOR, tree.town, groups_by_name=by_name),
+        root=make_staff("root", superuser=True),
+        county=make_staff("county", [groups.COUNTY_ADMIN], [tree.county]),
+        town=make_staff("town", [groups.TOWN_ADMIN], [tree.town]),
+        donghu=make_staff("donghu", [groups.VILLAGE_STAFF], [tree.donghu]),
+        donghu2=make_staff("donghu2", [groups.VILLAGE_STAFF], [tree.donghu]),
+        xiling=make_staff("xiling", [groups.GRID_WORKER], [tree.xiling]),
+        baisha=make_staff("baisha", [groups.TOWN_ADMIN], [tree.other_town]),
+        unassigned=make_staff("unassigned", [groups.VILLAGE_STAFF]),
+        editor=make_staff("editor", [groups.EDITOR], [tree.town]),
     )
 
 

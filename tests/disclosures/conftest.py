@@ -12,10 +12,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
 
 from demo import regions as demo_regions
 from portal.groups import EDITOR, SUPERVISION_COMMITTEE, ensure_groups
@@ -24,7 +21,6 @@ from portal.pages.models import (
     DisclosureIndexPage,
     DisclosurePage,
     FinanceLineItem,
-    HomePage,
 )
 from portal.pages.permissions import (
     committee_group_for,
@@ -32,6 +28,7 @@ from portal.pages.permissions import (
     ensure_page_permissions,
 )
 from portal.snippets.models import StaffRegion
+from tests.factories import document, site_home
 
 
 def at(day, hour=9):
@@ -58,12 +55,7 @@ def xiling(regions):
 
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="青石街道基层治理门户", slug="qingshi"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.save()
-    return home
+    return site_home()
 
 
 @pytest.fixture
@@ -175,10 +167,7 @@ def make_disclosure(tree):
 @pytest.fixture
 def make_document():
     def make(title="附件", name="file.csv", content=b"a,b\n1,2\n"):
-        document = get_document_model()(title=title)
-        document.file.save(name, ContentFile(content), save=False)
-        document.save()
-        return document
+        return document(title, name, content)
 
     return make
 

@@ -186,6 +186,13 @@ def test_missing_attachment_file_does_not_break_the_page(client, finance_page, m
 def test_unknown_subpath_is_the_chinese_404(client, finance_page):
     response = client.get(finance_page.url + "nothing/")
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert "<h1>页面不存在</h1>" in body  # the site's own page (templates/404.html)
+    assert "您要找的页面不存在" in body
+    assert '<a href="/">返回首页</a>' in body
+    assert "Not Found" not in body and "Page not found" not in body
+    assert finance_page.title not in body  # not the disclosure served under a wrong path
 
 
 def test_draft_disclosure_is_not_public(client, make_disclosure):

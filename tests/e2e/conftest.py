@@ -15,13 +15,14 @@ for the server restored), so the tests that run later and a reused test database
 (``--reuse-db``) see nothing of it.
 """
 
-import io
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.demo_site import demo_database
 
 from .helpers import MOBILE
 
@@ -97,39 +98,6 @@ class DemoSite:
     accounts: dict = field(default_factory=dict)
 
 
-def _ensure_wagtail_roots():
-    """Put back the rows Wagtail's migrations create, if a flush has removed them.
-
-    A transactional test that ran before (pytest-django flushes after each one)
-    leaves the tables empty but for content types and permissions; the demo
-    loader needs the root page, the root collection and the default locale.
-    """
-    from django.conf import settings
-    from django.utils.translation import get_supported_language_variant
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(
-        language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
-    )
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
-def _reset_sequences(connection):
-    """After rows are restored with their own ids, move id sequences past them (as loaddata does)."""
-    from django.apps import apps
-    from django.core.management.color import no_style
-
-    statements = connection.ops.sequence_reset_sql(
-        no_style(), apps.get_models(include_auto_created=True)
-    )
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 def _make_accounts():
     """Staff with known passwords; the demo's own staff have unusable passwords."""
     from django.contrib.auth.models import Group, User
@@ -182,13 +150,6 @@ def _suite_creates_database(items):
     )
 
 
-def _assert_test_database(connection):
-    """Refuse to build the demo anywhere but in a test database."""
-    name = str(connection.settings_dict["NAME"])
-    if not ("memory" in name or Path(name).name.startswith("test")):
-        raise RuntimeError(f"端到端测试拒绝写入非测试数据库：{name}")
-
-
 @pytest.fixture(scope="session")
 def e2e_database(request, django_db_setup, django_db_blocker):
     if _suite_creates_database(request.session.items):
@@ -207,8 +168,6 @@ def e2e_database(request, django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="package")
 def demo_site(chromium, e2e_database, django_db_blocker, tmp_path_factory):
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
@@ -218,30 +177,25 @@ def demo_site(chromium, e2e_database, django_db_blocker, tmp_path_factory):
         MEDIA_ROOT=files / "media", IMPORT_PRIVATE_ROOT=files / "private-imports"
     )
     overrides.enable()
-    with django_db_blocker.unblock():
-        _assert_test_database(connection)
-        before = connection.creation.serialize_db_to_string()
-        _ensure_wagtail_roots()
-        call_command("load_demo_data", stdout=io.StringIO())
-        accounts = _make_accounts()
-    # The server's threads read the same settings dict: with persistent connections
-    # a thread kept alive by the browser would hold a database session open and
-    # block dropping the test database at the end (PostgreSQL).
     conn_max_age = connection.settings_dict.get("CONN_MAX_AGE", 0)
-    connection.settings_dict["CONN_MAX_AGE"] = 0
-    server = LiveServer("127.0.0.1")
     try:
-        yield DemoSite(url=server.url, accounts=accounts)
+        with demo_database(django_db_blocker):
+            with django_db_blocker.unblock():
+                accounts = _make_accounts()
+            # The server's threads read the same settings dict: with persistent
+            # connections a thread kept alive by the browser would hold a database
+            # session open and block dropping the test database at the end (PostgreSQL).
+            connection.settings_dict["CONN_MAX_AGE"] = 0
+            server = LiveServer("127.0.0.1")
+            try:
+                yield DemoSite(url=server.url, accounts=accounts)
+            finally:
+                # Not server.stop(): that also withdraws the in-memory SQLite connection
+                # from the server's threads, and a thread still serving a browser's
+                # keep-alive connection would then fail when it closes its connections
+                # on the way out.
+                server.thread.terminate()
     finally:
-        # Not server.stop(): that also withdraws the in-memory SQLite connection from
-        # the server's threads, and a thread still serving a browser's keep-alive
-        # connection would then fail when it closes its connections on the way out.
-        server.thread.terminate()
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-            connection.creation.deserialize_db_from_string(before)
-            _reset_sequences(connection)
-            ContentType.objects.clear_cache()
         connection.settings_dict["CONN_MAX_AGE"] = conn_max_age
         overrides.disable()
 

@@ -6,12 +6,12 @@ import datetime
 import openpyxl
 import pytest
 import xlwt
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from portal.cases.models import CaseCategory
 from portal.groups import COUNTY_ADMIN, TOWN_ADMIN, ensure_groups
-from portal.snippets.models import Grid, Region, StaffRegion
-from portal.snippets.pii import id_check_code
+from portal.snippets.models import Grid
+from tests.factories import make_staff, region_tree, with_check_digit
 
 VOLUNTEER_HEADER = [
     "序号",
@@ -36,8 +36,7 @@ GRID_OTHER_TOWN = "411523002001001"  # 白云镇 / 白云村
 
 def make_id(birth="19900307", seq="451", area="110101"):
     """A valid 18-digit ID number (correct check digit)."""
-    first17 = f"{area}{birth}{seq}"
-    return first17 + id_check_code(first17)
+    return with_check_digit(f"{area}{birth}{seq}")
 
 
 @pytest.fixture(autouse=True)
@@ -47,23 +46,17 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture
 def tree(db):
-    county = Region.objects.create(name="清河县", level=Region.Level.COUNTY, code="411523000000")
-    town = Region.objects.create(
-        name="青石街道", level=Region.Level.TOWN, parent=county, code="411523001000"
+    # Villages without codes: the region-import tests add coded villages themselves.
+    tree = region_tree(
+        other_town=("白云镇", "411523002000"), other_village=("白云村", ""), village_codes=False
     )
-    other_town = Region.objects.create(
-        name="白云镇", level=Region.Level.TOWN, parent=county, code="411523002000"
-    )
-    east = Region.objects.create(name="东湖社区", level=Region.Level.VILLAGE, parent=town)
-    west = Region.objects.create(name="西岭村", level=Region.Level.VILLAGE, parent=town)
-    other = Region.objects.create(name="白云村", level=Region.Level.VILLAGE, parent=other_town)
     return {
-        "county": county,
-        "town": town,
-        "other_town": other_town,
-        "east": east,
-        "west": west,
-        "other": other,
+        "county": tree.county,
+        "town": tree.town,
+        "other_town": tree.other_town,
+        "east": tree.donghu,
+        "west": tree.xiling,
+        "other": tree.baisha,
     }
 
 
@@ -101,10 +94,7 @@ def superuser(db):
 
 
 def _staff(username, group_name, region):
-    user = User.objects.create_user(username, password="pw-staff-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    StaffRegion.objects.create(user=user, region=region)
-    return user
+    return make_staff(username, [group_name], [region], password="pw-staff-123", is_staff=True)
 
 
 @pytest.fixture

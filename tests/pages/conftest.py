@@ -7,12 +7,10 @@ views use); unit tests of the listing functions pass an explicit day instead.
 import datetime
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
 
-from portal.pages.models import HomePage, NoticeIndexPage, NoticePage, PolicyIndexPage, PolicyPage
+from portal.pages.models import NoticeIndexPage, NoticePage, PolicyIndexPage, PolicyPage
+from tests.factories import document, site_home
 
 
 def days(n):
@@ -26,13 +24,7 @@ def today():
 
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="青石街道基层治理门户", slug="qingshi"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.site_name = "青石街道基层治理门户"
-    site.save()
-    return home
+    return site_home(site_name="青石街道基层治理门户")
 
 
 @pytest.fixture
@@ -84,9 +76,6 @@ def make_document(settings):
     """A real Wagtail document whose file is written to the test MEDIA_ROOT."""
 
     def make(title="报名表", name="form.csv", content=b"a,b\n1,2\n"):
-        document = get_document_model()(title=title)
-        document.file.save(name, ContentFile(content), save=False)
-        document.save()
-        return document
+        return document(title, name, content)
 
     return make

@@ -10,7 +10,6 @@ show none of the names, phones, e-mails, raw descriptions or the api_key.
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from portal.api.open311 import keys
@@ -28,8 +27,7 @@ REQUESTERS = [
 ]
 
 
-def test_open311_submissions_leak_nowhere(db):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_open311_submissions_leak_nowhere(demo_data):
     grid = Grid.objects.filter(live=True).order_by("code").first()
     category = CaseCategory.objects.filter(is_dispute=False).order_by("code").first()
     _key, raw = keys.issue_key("隐私测试应用")

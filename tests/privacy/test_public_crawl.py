@@ -24,7 +24,6 @@ from collections import deque
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from portal.snippets.models import GridStaff, Volunteer
@@ -211,8 +210,8 @@ def crawl(client):
 
 
 @pytest.fixture
-def demo_site(db):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_site(demo_data):
+    """The full demo, built once for the session (tests/conftest.py)."""
 
 
 def test_no_private_data_on_public_urls(demo_site):

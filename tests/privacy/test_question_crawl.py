@@ -9,7 +9,6 @@ name or phone, or the raw text of a question the committee reworded.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -27,8 +26,7 @@ REWORDED_RAW = "隔壁家的事情能不能说说"
 
 
 @pytest.fixture
-def asked(db):
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def asked(demo_data):
     pages = list(DisclosurePage.objects.live().order_by("path")[:3])
     assert len(pages) == 3
     client = Client()

@@ -9,80 +9,48 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from portal import groups
-from portal.snippets import pii
-from portal.snippets.models import Grid, GridStaff, Region, StaffRegion, Volunteer, VolunteerTeam
+from portal.snippets.models import Grid, GridStaff, VolunteerTeam
 from portal.snippets.workflow_setup import ensure_grid_workflow
+from tests.factories import (
+    make_staff,
+    published_grid,
+    region_tree,
+    sealed_volunteer,
+    with_check_digit,
+)
+
+# The register tests' names for the shared builders (tests/factories.py).
+make_grid = published_grid
+make_volunteer = sealed_volunteer
 
 
 def valid_id(seq, born=datetime.date(1985, 6, 15), male=True, area="411523"):
     """A valid ID number (correct checksum) distinct for each ``seq`` < 50."""
     gender = (2 * seq + 1) % 10 if male else (2 * seq) % 10
-    first17 = f"{area}{born:%Y%m%d}{seq // 5 % 10}{seq % 10}{gender}"
-    return first17 + pii.id_check_code(first17)
-
-
-def make_volunteer(grid, name, id_number, phone="13512345678", **extra):
-    volunteer = Volunteer(name=name, grid=grid, phone=phone, **extra)
-    for field, value in pii.sealed_id_fields(id_number).items():
-        setattr(volunteer, field, value)
-    volunteer.gender = volunteer.gender or pii.gender_from_id(id_number)
-    volunteer.birth_date = volunteer.birth_date or pii.birth_date_from_id(id_number)
-    volunteer.save()
-    return volunteer
-
-
-def make_grid(region, code, name, households=300, grid_type=Grid.GridType.URBAN):
-    now = timezone.now()
-    return Grid.objects.create(
-        code=code,
-        name=name,
-        region=region,
-        grid_type=grid_type,
-        households=households,
-        population=households * 3,
-        live=True,
-        first_published_at=now,
-        last_published_at=now,
-    )
+    return with_check_digit(f"{area}{born:%Y%m%d}{seq // 5 % 10}{seq % 10}{gender}")
 
 
 def make_user(username, group_name=None, regions=(), superuser=False):
-    user_model = get_user_model()
-    if superuser:
-        return user_model.objects.create_superuser(username, f"{username}@example.org", "pw")
-    user = user_model.objects.create_user(username, f"{username}@example.org", "pw")
-    if group_name:
-        user.groups.add(Group.objects.get(name=group_name))
-    for region in regions:
-        StaffRegion.objects.create(user=user, region=region)
-    return user
+    return make_staff(
+        username,
+        [group_name] if group_name else [],
+        regions,
+        superuser=superuser,
+        email=f"{username}@example.org",
+    )
 
 
 @pytest.fixture
 def world(db):
     groups.ensure_groups()
     ensure_grid_workflow()
-    county = Region.objects.create(name="清河县", level=Region.Level.COUNTY, code="411523000000")
-    town_a = Region.objects.create(
-        name="青石街道", level=Region.Level.TOWN, parent=county, code="411523001000"
+    tree = region_tree(
+        other_town=("白沙镇", "411523101000"), other_village=("白沙村", "411523101201")
     )
-    town_b = Region.objects.create(
-        name="白沙镇", level=Region.Level.TOWN, parent=county, code="411523101000"
-    )
-    x = Region.objects.create(
-        name="东湖社区", level=Region.Level.VILLAGE, parent=town_a, code="411523001001"
-    )
-    y = Region.objects.create(
-        name="西岭村", level=Region.Level.VILLAGE, parent=town_a, code="411523001201"
-    )
-    z = Region.objects.create(
-        name="白沙村", level=Region.Level.VILLAGE, parent=town_b, code="411523101201"
-    )
+    county, town_a, town_b = tree.county, tree.town, tree.other_town
+    x, y, z = tree.donghu, tree.xiling, tree.baisha
     grid_x = make_grid(x, "411523001001001", "东湖第一网格", households=420)
     grid_y = make_grid(y, "411523001201001", "西岭第一网格", grid_type=Grid.GridType.RURAL)
     grid_z = make_grid(z, "411523101201001", "白沙第一网格", grid_type=Grid.GridType.RURAL)
@@ -125,6 +93,24 @@ def world(db):
         grid_worker_x=make_user("worker_x", groups.GRID_WORKER, [x]),
         no_region=make_user("nobody", groups.TOWN_ADMIN, []),
     )
+
+
+def grid_form_data(grid, action, **changes):
+    """POST data of the grid's admin edit form as it stands, ``action`` (e.g.
+    ``{"action-submit": "submit"}``) and ``changes`` applied."""
+    data = {
+        "code": grid.code,
+        "name": grid.name,
+        "region": grid.region_id,
+        "grid_type": grid.grid_type,
+        "households": grid.households,
+        "population": grid.population,
+        "boundary": "null",
+        "notes": grid.notes,
+        **action,
+    }
+    data.update(changes)
+    return data
 
 
 def login(client, user):

@@ -46,15 +46,24 @@ def filled(world):
     return world
 
 
+# What a town admin may not do in the registers (portal.groups): certificates are
+# issued by the system and regions are kept by the county, so the town admin reads
+# them but neither adds nor edits. Everything else, and everything for a superuser,
+# renders.
+TOWN_ADMIN_DENIED = {
+    ("certificateissue", "edit"),
+    ("certificateissue", "add"),
+    ("region", "edit"),
+    ("region", "add"),
+}
+
+
 @pytest.mark.parametrize("user_key", ["superuser", "town_admin_a"])
 @pytest.mark.parametrize("model_name", MODELS)
 def test_pages_render(client, filled, user_key, model_name):
     login(client, getattr(filled, user_key))
     ns = f"wagtailsnippets_snippets_{model_name}"
     listing = client.get(reverse(f"{ns}:list"))
-    if listing.status_code in (302, 403):  # no permission on this model for this role
-        assert user_key != "superuser"
-        return
     assert listing.status_code == 200
     model = listing.context["view"].model
     obj = model.objects.order_by("pk").first()
@@ -62,12 +71,20 @@ def test_pages_render(client, filled, user_key, model_name):
         obj = filled.x
     if model_name == "staffregion":
         obj = StaffRegion.objects.get(user=filled.town_admin_a)
-    allowed = (200,) if user_key == "superuser" else (200, 302, 403)
-    for view in ("inspect", "edit"):
-        response = client.get(reverse(f"{ns}:{view}", args=[obj.pk]))
-        assert response.status_code in allowed, view
-    add = client.get(reverse(f"{ns}:add"))
-    assert add.status_code in allowed
+    denied = TOWN_ADMIN_DENIED if user_key == "town_admin_a" else set()
+    for view, url in (
+        ("inspect", reverse(f"{ns}:inspect", args=[obj.pk])),
+        ("edit", reverse(f"{ns}:edit", args=[obj.pk])),
+        ("add", reverse(f"{ns}:add")),
+    ):
+        response = client.get(url)
+        if (model_name, view) in denied:
+            # Wagtail's answer to a missing permission: back to the dashboard.
+            assert response.status_code == 302, view
+            assert response["Location"] == reverse("wagtailadmin_home"), view
+        else:
+            assert response.status_code == 200, view
+            assert response.context["view"].model is model, view
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -14,25 +14,13 @@ from portal.snippets.grid_rules import sensitive_changes
 from portal.snippets.models import Grid
 from portal.snippets.models.workflow import AUTO_APPROVED_COMMENT
 
-from .conftest import login
+from .conftest import grid_form_data, login
 
 pytestmark = pytest.mark.django_db
 
 
 def edit_data(grid, **changes):
-    data = {
-        "code": grid.code,
-        "name": grid.name,
-        "region": grid.region_id,
-        "grid_type": grid.grid_type,
-        "households": grid.households,
-        "population": grid.population,
-        "boundary": "null",
-        "notes": grid.notes,
-        "action-submit": "submit",
-    }
-    data.update(changes)
-    return data
+    return grid_form_data(grid, {"action-submit": "submit"}, **changes)
 
 
 def edit_url(grid):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from portal.snippets.models import Grid, GridStaff, Volunteer, VolunteerTeam
 
-from .conftest import login
+from .conftest import grid_form_data, login
 
 pytestmark = pytest.mark.django_db
 
@@ -113,19 +113,7 @@ def test_export_contains_only_scope(client, world, user_key):
 
 
 def _grid_edit_post(grid, **changes):
-    data = {
-        "code": grid.code,
-        "name": grid.name,
-        "region": grid.region_id,
-        "grid_type": grid.grid_type,
-        "households": grid.households,
-        "population": grid.population,
-        "boundary": "null",
-        "notes": grid.notes,
-        "action-publish": "publish",
-    }
-    data.update(changes)
-    return data
+    return grid_form_data(grid, {"action-publish": "publish"}, **changes)
 
 
 def test_edit_post_outside_scope_changes_nothing(client, world):

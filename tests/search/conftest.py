@@ -12,44 +12,27 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from portal.cases import services
 from portal.cases.models import CaseCategory
-from portal.snippets.models import Grid, Region, StaffRegion
+from portal.snippets.models import Grid
 from search import synonyms
+from tests.factories import make_staff, region_tree
 
 
 @pytest.fixture
 def tree(db):
-    county = Region.objects.create(name="清河县", level="county", code="411523000000")
-    town = Region.objects.create(name="青石街道", level="town", parent=county, code="411523001000")
-    other_town = Region.objects.create(
-        name="白沙镇", level="town", parent=county, code="411523002000"
-    )
-    donghu = Region.objects.create(
-        name="东湖社区", level="village", parent=town, code="411523001001"
-    )
-    xiling = Region.objects.create(name="西岭村", level="village", parent=town, code="411523001201")
-    baisha = Region.objects.create(
-        name="白沙村", level="village", parent=other_town, code="411523002201"
-    )
+    tree = region_tree()
+    donghu, xiling, baisha = tree.donghu, tree.xiling, tree.baisha
     grids = SimpleNamespace(
         donghu=Grid.objects.create(code="411523001001001", name="东湖一网格", region=donghu),
         xiling=Grid.objects.create(code="411523001201001", name="西岭一网格", region=xiling),
         baisha=Grid.objects.create(code="411523002201001", name="白沙一网格", region=baisha),
     )
-    return SimpleNamespace(
-        county=county,
-        town=town,
-        other_town=other_town,
-        donghu=donghu,
-        xiling=xiling,
-        baisha=baisha,
-        grids=grids,
-    )
+    tree.grids = grids
+    return tree
 
 
 @pytest.fixture
@@ -162,14 +145,13 @@ def cases(tree, categories, starter_synonyms):
 @pytest.fixture
 def staff_user(tree):
     """A 村社区工作人员 with admin access, assigned to 东湖社区 only."""
-    user = get_user_model().objects.create_user(username="donghu", password="pw")
+    user = make_staff("donghu", regions=[tree.donghu])
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
-    StaffRegion.objects.create(user=user, region=tree.donghu)
     return user
 
 
 @pytest.fixture
 def superuser(db):
-    return get_user_model().objects.create_superuser(username="root", password="pw")
+    return make_staff("root", superuser=True)

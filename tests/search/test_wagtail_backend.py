@@ -101,6 +101,30 @@ def test_site_search_page_lists_pages(client, notices):
     assert "停水通知" not in page
 
 
+def test_site_search_shows_each_page_s_own_publication_date(client, notices):
+    import datetime
+
+    from portal.pages.models import PolicyIndexPage, PolicyPage
+
+    fee = notices["fee"]
+    fee.date = datetime.date(2023, 3, 5)
+    fee.save_revision().publish()  # republished today: last_published_at moves, the date does not
+    home = fee.get_parent().get_parent()
+    policies = home.add_child(instance=PolicyIndexPage(title="政策文件", slug="policies"))
+    policies.add_child(
+        instance=PolicyPage(
+            title="物业费管理办法",
+            slug="wuyefei",
+            issuer="青石街道办事处",
+            level="town",
+            issue_date=datetime.date(2021, 11, 20),
+        )
+    )
+    page = client.get("/search/", {"q": "物业费"}).content.decode()
+    assert '<time class="nowrap" datetime="2023-03-05">2023年3月5日</time>' in page
+    assert '<time class="nowrap" datetime="2021-11-20">2021年11月20日</time>' in page
+
+
 @pytest.mark.parametrize("q", ["", "！！！", "漏水" * 300, "<script>x</script>", 'NEAR * "'])
 def test_site_search_page_never_fails(client, notices, q):
     response = client.get("/search/", {"q": q, "page": "abc"})

@@ -17,7 +17,6 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Page
@@ -169,9 +168,8 @@ def hostile_queries(path):
 
 
 @pytest.fixture
-def demo_site(db, settings):
+def demo_site(demo_data, settings):
     settings.RATE_LIMITS = {"search": None, "api": None, "login": None}
-    call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_no_public_url_fails_on_hostile_parameters(demo_site):

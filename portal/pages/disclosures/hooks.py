@@ -330,7 +330,10 @@ def register_leak_log_actions(actions):
     )
 
 
-def _log_leak_confirmation(request, page):
+@hooks.register("after_edit_page")
+@hooks.register("after_create_page")
+def log_leak_confirmation(request, page):
+    """Record that the editor confirmed the people concerned agreed to their numbers."""
     from portal.pages.disclosures import leaks
     from portal.pages.models import NoticePage
 
@@ -350,19 +353,11 @@ def _log_leak_confirmation(request, page):
     )
 
 
-@hooks.register("after_edit_page")
-def log_leak_confirmation_on_edit(request, page):
-    _log_leak_confirmation(request, page)
-
-
-@hooks.register("after_create_page")
-def log_leak_confirmation_on_create(request, page):
-    _log_leak_confirmation(request, page)
-
-
 # --- a period that has not ended yet: warn, do not refuse ---------------------------------
 
 
+@hooks.register("after_edit_page")
+@hooks.register("after_create_page")
 def warn_if_period_not_ended(request, page):
     """After a submission for review, tell the clerk when the period is still running.
 
@@ -378,16 +373,6 @@ def warn_if_period_not_ended(request, page):
             request,
             f"提示：所选期间（{page.period_label}）尚未结束，请确认是否需要现在提交公开。",
         )
-
-
-@hooks.register("after_edit_page")
-def warn_unended_period_on_edit(request, page):
-    warn_if_period_not_ended(request, page)
-
-
-@hooks.register("after_create_page")
-def warn_unended_period_on_create(request, page):
-    warn_if_period_not_ended(request, page)
 
 
 @hooks.register("insert_editor_js")
