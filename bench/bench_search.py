@@ -15,7 +15,10 @@ Speed: ``--size`` cases (default 200,000) bulk-inserted, then the time of
 ``rebuild_search_index`` (target ≤ 60 s), then the p50/p95 latency of the
 JSON search view (1–3 word queries, facets on; target p95 ≤ 50 ms), and the
 same queries answered the way one would without a full-text index (an
-``icontains`` scan with the same count, page and facets), with the ratio.
+``icontains`` scan with the same count, page and facets), with the ratio. Two
+scans are timed: title + public summary (the issue's original baseline) and
+title + public summary + raw report (the columns staff search actually covers);
+both ratios are printed.
 
 Each database gets a throwaway database of its own: a temporary SQLite file, or
 the PostgreSQL database named in ``--pg-url`` (dropped and re-created).
@@ -713,10 +716,16 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def icontains_search(q, page_size=20):
+NARROW_FIELDS = ("title", "public_summary")
+WIDE_FIELDS = ("title", "public_summary", "description")
+
+
+def icontains_search(q, page_size=20, fields=WIDE_FIELDS):
     """The page a staff member would get without a full-text index (the baseline):
-    every word in the title, public summary or raw report, with the same count,
-    page and facets."""
+    every word in ``fields``, with the same count, page and facets.
+
+    Two baselines are timed: title + public summary (the issue's original plain
+    scan) and title + public summary + raw report (what the index covers)."""
     import operator
     from functools import reduce
 
@@ -730,10 +739,7 @@ def icontains_search(q, page_size=20):
         qs = qs.filter(
             reduce(
                 operator.or_,
-                (
-                    Q(**{f"{f}__icontains": word})
-                    for f in ("title", "public_summary", "description")
-                ),
+                (Q(**{f"{f}__icontains": word}) for f in fields),
             )
         )
     count = qs.count()
@@ -848,7 +854,7 @@ def run_speed(size, queries):
     api = staff_api()
     for q in SPEED_QUERIES:  # warm caches (jieba, synonyms, database pages)
         api(q)
-    fts_times, fts_cpu, scan_times, counts = [], [], [], []
+    fts_times, fts_cpu, counts = [], [], []
     for i in range(queries):
         q = SPEED_QUERIES[i % len(SPEED_QUERIES)]
         t0, c0 = time.perf_counter(), time.process_time()
@@ -856,16 +862,17 @@ def run_speed(size, queries):
         fts_times.append((time.perf_counter() - t0) * 1000)
         fts_cpu.append((time.process_time() - c0) * 1000)
         counts.append(response.data["count"])
-    # The scan is slow; one warm-up and one or two timed rounds give a stable p95.
-    icontains_search(SPEED_QUERIES[0])
-    for q in SPEED_QUERIES * (2 if size <= 200_000 else 1):
-        t0 = time.perf_counter()
-        icontains_search(q)
-        scan_times.append((time.perf_counter() - t0) * 1000)
+    # The scans are slow; one warm-up and one or two timed rounds give a stable p95.
+    scans = {}
+    for label, fields in (("标题+摘要", NARROW_FIELDS), ("标题+摘要+原始反映", WIDE_FIELDS)):
+        icontains_search(SPEED_QUERIES[0], fields=fields)
+        times = []
+        for q in SPEED_QUERIES * (2 if size <= 200_000 else 1):
+            t0 = time.perf_counter()
+            icontains_search(q, fields=fields)
+            times.append((time.perf_counter() - t0) * 1000)
+        scans[label] = times
     p50, p95 = percentile(fts_times, 0.5), percentile(fts_times, 0.95)
-    scan_p95 = percentile(scan_times, 0.95)
-    ratio = p95 / scan_p95
-    verdict = "达标" if ratio <= 0.25 else "未达标"
     print(
         f"  工作人员 JSON 检索（{queries} 次，1–3 个词，含分面；每次命中 {min(counts)}–{max(counts)} 件）：",
         flush=True,
@@ -874,12 +881,18 @@ def run_speed(size, queries):
         f"    全文索引  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms"
         f"；本进程 CPU p95 {percentile(fts_cpu, 0.95):.1f} ms"
     )
-    print(
-        f"    icontains p50 {percentile(scan_times, 0.5):7.1f} ms  p95 {scan_p95:7.1f} ms"
-        f"  （同样的计数、分页与分面，{len(scan_times)} 次）"
-    )
-    print(f"    p95 之比 全文索引 / icontains = {ratio:.2f}（目标 ≤ 0.25，{verdict}）")
-    return {"cases": size, "p50": p50, "p95": p95, "scan_p95": scan_p95, "ratio": ratio}
+    result = {"cases": size, "p50": p50, "p95": p95}
+    for key, (label, times) in zip(("narrow", "wide"), scans.items(), strict=True):
+        scan_p95 = percentile(times, 0.95)
+        ratio = p95 / scan_p95
+        verdict = "达标" if ratio <= 0.25 else "未达标"
+        print(
+            f"    icontains（{label}）p50 {percentile(times, 0.5):7.1f} ms  p95 {scan_p95:7.1f} ms"
+            f"  （同样的计数、分页与分面，{len(times)} 次）"
+        )
+        print(f"      p95 之比 全文索引 / icontains = {ratio:.2f}（目标 ≤ 0.25，{verdict}）")
+        result[f"{key}_p95"], result[f"{key}_ratio"] = scan_p95, ratio
+    return result
 
 
 def run_first_search(queries=40):
@@ -938,7 +951,8 @@ def child(args):
         return
     result = run_speed(args.size, args.queries)
     print(
-        "  CURVE {cases} {p50:.1f} {p95:.1f} {scan_p95:.1f} {ratio:.3f}".format(**result),
+        "  CURVE {cases} {p50:.1f} {p95:.1f} {narrow_p95:.1f} {narrow_ratio:.3f}"
+        " {wide_p95:.1f} {wide_ratio:.3f}".format(**result),
         flush=True,
     )
 
@@ -1028,10 +1042,17 @@ def main():
             ).returncode
         label = "SQLite" if db == "sqlite" else "PostgreSQL"
         print(f"\n== {label} 曲线（工作人员 JSON 检索，毫秒）==")
-        print(f"  {'案件数':>9} {'p50':>8} {'p95':>8} {'icontains p95':>14} {'之比':>6}")
-        for cases, p50, p95, scan, ratio in curve:
-            verdict = "达标" if float(ratio) <= 0.25 else "未达标"
-            print(f"  {int(cases):>12,} {p50:>8} {p95:>8} {scan:>14} {ratio:>7} {verdict}")
+        print("  icontains 基线：窄 = 标题+摘要（议题原基线），宽 = 标题+摘要+原始反映")
+        print(
+            f"  {'案件数':>9} {'p50':>8} {'p95':>8} {'窄 p95':>10} {'之比':>6}"
+            f" {'宽 p95':>10} {'之比':>6}"
+        )
+        for cases, p50, p95, narrow, n_ratio, wide, w_ratio in curve:
+            verdict = "达标" if float(n_ratio) <= 0.25 and float(w_ratio) <= 0.25 else "未达标"
+            print(
+                f"  {int(cases):>12,} {p50:>8} {p95:>8} {narrow:>12} {n_ratio:>7}"
+                f" {wide:>12} {w_ratio:>7} {verdict}"
+            )
         sys.stdout.flush()
     return status
 
