@@ -4,15 +4,13 @@ The person's record itself (phone, address, needs) is logged on every view by
 the viewset's inspect and edit views (``LoggedViewMixin``).
 """
 
-from django.db import transaction
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from portal.snippets.admin_views import VIEW_ID_NUMBER_ACTION
-from portal.snippets.scope import restrict_to_scope
+from portal.snippets.sealed_ids import RevealIdNumberMixin, scoped_person
 
 from .models import CareObject
 from .services import full_id_number
@@ -22,10 +20,7 @@ VIEW_RECORD_ACTION = "portal.view_care_object"
 
 
 def scoped_care_object(user, pk):
-    queryset = restrict_to_scope(
-        CareObject.objects.select_related("grid__region"), user, "grid__region"
-    )
-    return get_object_or_404(queryset, pk=pk)
+    return scoped_person(CareObject, user, pk)
 
 
 def log_record_view(user, care_object, where):
@@ -45,12 +40,12 @@ class LoggedViewMixin:
         return response
 
 
-class RevealCareIdNumberView(WagtailAdminTemplateMixin, TemplateView):
+class RevealCareIdNumberView(RevealIdNumberMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET explains, POST shows the number and logs who saw whose number when."""
 
-    page_title = "查看完整身份证号"
     header_icon = "user"
-    template_name = "care/admin/reveal_id_number.html"
+    person_label = "关爱对象"
+    full_id_number = staticmethod(full_id_number)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(VIEW_FULL_ID_PERMISSION):
@@ -62,7 +57,7 @@ class RevealCareIdNumberView(WagtailAdminTemplateMixin, TemplateView):
                 },
                 status=403,
             )
-        self.care_object = scoped_care_object(request.user, kwargs["pk"])
+        self.care_object = self.person = scoped_care_object(request.user, kwargs["pk"])
         response = super().dispatch(request, *args, **kwargs)
         response["Cache-Control"] = "no-store, private"
         return response
@@ -70,21 +65,15 @@ class RevealCareIdNumberView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             *super().get_breadcrumbs_items(),
-            {"url": reverse("wagtailsnippets_care_careobject:list"), "label": "关爱对象"},
+            {"url": self.back_url(), "label": "关爱对象"},
             {"url": "", "label": self.page_title},
         ]
 
+    def person_kind(self):
+        return self.care_object.get_kind_display()
+
+    def back_url(self):
+        return reverse("wagtailsnippets_care_careobject:list")
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(care_object=self.care_object, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        with transaction.atomic():
-            log(
-                instance=self.care_object,
-                action=VIEW_ID_NUMBER_ACTION,
-                user=request.user,
-                data={"masked": self.care_object.id_number_masked},
-            )
-        return self.render_to_response(
-            self.get_context_data(full_id_number=full_id_number(self.care_object))
-        )

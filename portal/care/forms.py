@@ -4,40 +4,20 @@ The care-object form takes the ID number as a plain field and stores it sealed
 through ``services.assign_id_number`` (as the volunteer form does).
 """
 
-from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from portal.snippets.forms import ScopedFormMixin
 from portal.snippets.models import Region
-from portal.snippets.phones import normalise_phone
+from portal.snippets.sealed_ids import SealedIdNumberFormMixin, id_number_field
 
 from . import services
 
 
-class CareObjectForm(ScopedFormMixin, WagtailAdminModelForm):
+class CareObjectForm(SealedIdNumberFormMixin, ScopedFormMixin, WagtailAdminModelForm):
     scoped_fields = {"grid": "region"}
+    seal_id_number = staticmethod(services.seal_id_number)
 
-    id_number = forms.CharField(
-        label="身份证号",
-        max_length=30,
-        required=False,
-        help_text="18位公民身份号码",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["id_number"]
-        field.initial = ""
-        if self.instance.pk:
-            field.widget.attrs["placeholder"] = self.instance.id_number_masked
-            field.help_text = f"已登记：{self.instance.id_number_masked}。如需更正，请输入完整的新号码；留空则不变"
-        else:
-            field.required = True
-            field.error_messages["required"] = "请填写身份证号"
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone"))
+    id_number = id_number_field("18位公民身份号码")
 
     def clean(self):
         cleaned = super().clean()
@@ -47,12 +27,6 @@ class CareObjectForm(ScopedFormMixin, WagtailAdminModelForm):
             if problem:
                 self.add_error("id_number", problem)
         return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()
-        raw = self.cleaned_data.get("id_number") if hasattr(self, "cleaned_data") else None
-        if not self.errors and raw:
-            services.seal_id_number(self.instance, raw)
 
 
 class _TownForm(ScopedFormMixin, WagtailAdminModelForm):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.snippets.models import Grid, Region
+from portal.snippets.models.sealed import SealedIdNumber
 
 
 class CareKind(models.TextChoices):
@@ -36,7 +37,14 @@ DEFAULT_CADENCE_DAYS = {
 }
 
 
-class CareObject(models.Model):
+def town_level_problem(setting, what):
+    """Chinese refusal when a per-town ``setting`` names a region that is not a town."""
+    if setting.town_id and setting.town.level != Region.Level.TOWN:
+        return f"{what}按乡镇/街道设置，“{setting.town.name}”是{setting.town.get_level_display()}"
+    return None
+
+
+class CareObject(SealedIdNumber):
     Kind = CareKind
 
     grid = models.ForeignKey(
@@ -44,11 +52,6 @@ class CareObject(models.Model):
     )
     kind = models.CharField("对象类别", max_length=20, choices=CareKind.choices)
     name = models.CharField("姓名", max_length=50)
-    id_number_encrypted = models.TextField("身份证号（密文）", editable=False)
-    id_number_hash = models.CharField(
-        "身份证号（检索哈希）", max_length=64, unique=True, editable=False
-    )
-    id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
     phone = models.CharField("联系电话", max_length=20, blank=True, help_text="不公开")
     address = models.CharField("居住地址", max_length=200, blank=True, help_text="不公开")
     notes = models.TextField("需求与情况", blank=True)
@@ -64,21 +67,6 @@ class CareObject(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_kind_display()}）"
-
-    @property
-    def phone_masked(self):
-        from portal.snippets.pii import mask_phone
-
-        return mask_phone(self.phone)
-
-    def clean(self):
-        super().clean()
-        from portal.snippets.phones import normalise_phone, phone_problem
-
-        self.phone = normalise_phone(self.phone)
-        problem = phone_problem(self.phone)
-        if problem:
-            raise ValidationError({"phone": problem})
 
 
 class VisitCadence(models.Model):
@@ -110,10 +98,8 @@ class VisitCadence(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.town_id and self.town.level != Region.Level.TOWN:
-            errors["town"] = (
-                f"走访周期按乡镇/街道设置，“{self.town.name}”是{self.town.get_level_display()}"
-            )
+        if problem := town_level_problem(self, "走访周期"):
+            errors["town"] = problem
         if self.days is not None and not (1 <= self.days <= self.MAX_DAYS):
             errors["days"] = f"走访周期必须在1到{self.MAX_DAYS}天之间"
         if errors:
@@ -240,10 +226,8 @@ class GridRankingWeights(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        if self.town_id and self.town.level != Region.Level.TOWN:
-            errors["town"] = (
-                f"评星权重按乡镇/街道设置，“{self.town.name}”是{self.town.get_level_display()}"
-            )
+        if problem := town_level_problem(self, "评星权重"):
+            errors["town"] = problem
         if sum(getattr(self, f) or 0 for f in self.WEIGHT_FIELDS) == 0:
             errors["rounds"] = "各项权重不能全部为0"
         if errors:

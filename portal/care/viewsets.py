@@ -6,19 +6,16 @@ the field (``services.record_visit``, ``start_round``): the admin lists and
 inspects them but does not type them, so the rules have one door.
 """
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import EditView, IndexView, InspectView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, InspectView, SnippetViewSetGroup
 
-from portal.snippets import pii
 from portal.snippets.admin_scope import ScopedSnippetViewSet
-from portal.snippets.phones import normalise_phone
+from portal.snippets.sealed_ids import PersonButtonsEditMixin, SealedIdIndexView, reveal_id_button
 
 from . import filters, forms, services
 from .admin_views import VIEW_FULL_ID_PERMISSION, LoggedViewMixin, RevealCareIdNumberView
@@ -41,8 +38,24 @@ for _model in (Visit, Round, VisitWarning):
     register_permission_policy(_model, ListAndInspectPolicy(_model))
 
 
-class _ReadOnly:
+class _FieldRecordViewSet(ScopedSnippetViewSet):
+    """Records that come from the field: listed and inspected here, never typed.
+
+    ``title`` is the (field, label) of the first column, linking to the record's
+    inspect view; ``columns`` follow it.
+    """
+
     inspect_view_enabled = True
+    list_per_page = 50
+    search_backend_name = None
+    title = ("", "")
+    columns = []
+
+    @property
+    def list_display(self):
+        field, label = self.title
+        link = TitleColumn(field, label=label, url_name=self.get_url_name("inspect"))
+        return [link, *self.columns]
 
 
 class VisitStateColumn(Column):
@@ -61,41 +74,16 @@ class VisitStateColumn(Column):
 def _care_buttons(user, care_object):
     if not user.has_perm(VIEW_FULL_ID_PERMISSION):
         return []
-    return [
-        Button(
-            "查看完整身份证号",
-            url=reverse("wagtailsnippets_care_careobject:reveal_id", args=[care_object.pk]),
-            icon_name="view",
-            priority=40,
-        )
-    ]
+    return [reveal_id_button("wagtailsnippets_care_careobject:reveal_id", care_object.pk)]
 
 
-class CareObjectIndexView(IndexView):
-    def search_queryset(self, queryset):
-        # A full ID number is found through its keyed hash; a phone in any spelling.
-        if self.is_searching:
-            query = self.search_query.strip()
-            if pii.id_number_problem(query) is None:
-                return queryset.filter(id_number_hash=pii.hash_id_number(query))
-            phone = normalise_phone(query)
-            if phone.isdigit() and len(phone) >= 7:
-                return queryset.filter(phone__contains=phone)
-        return super().search_queryset(queryset)
-
-    def get_list_more_buttons(self, instance):
-        return [
-            *super().get_list_more_buttons(instance),
-            *_care_buttons(self.request.user, instance),
-        ]
+class CareObjectIndexView(SealedIdIndexView):
+    person_buttons = staticmethod(_care_buttons)
 
 
-class CareObjectEditView(LoggedViewMixin, EditView):
+class CareObjectEditView(LoggedViewMixin, PersonButtonsEditMixin, EditView):
     logged_where = "编辑页"
-
-    @cached_property
-    def header_more_buttons(self):
-        return [*super().header_more_buttons, *_care_buttons(self.request.user, self.object)]
+    person_buttons = staticmethod(_care_buttons)
 
 
 class CareObjectInspectView(LoggedViewMixin, InspectView):
@@ -167,23 +155,18 @@ class CareObjectViewSet(ScopedSnippetViewSet):
 # --- visits and rounds ---------------------------------------------------------------
 
 
-class VisitViewSet(_ReadOnly, ScopedSnippetViewSet):
+class VisitViewSet(_FieldRecordViewSet):
     model = Visit
     scope_field = "care_object__grid__region"
     icon = "home"
     menu_label = "走访记录"
-    list_display = [
-        TitleColumn("care_object", label="关爱对象", url_name="wagtailsnippets_care_visit:inspect"),
+    title = ("care_object", "关爱对象")
+    columns = [
         Column("grid_name", label="所属网格", accessor="care_object.grid.name"),
-        "visited_at",
-        "worker",
-        "found_well",
-        "case",
+        *("visited_at", "worker", "found_well", "case"),
     ]
-    list_per_page = 50
     filterset_class = filters.VisitFilterSet
     search_fields = ["care_object__name", "needs", "follow_up"]
-    search_backend_name = None
     inspect_view_fields = [
         "care_object",
         "worker",
@@ -202,22 +185,15 @@ class VisitViewSet(_ReadOnly, ScopedSnippetViewSet):
         return Visit.objects.select_related("care_object", "care_object__grid", "worker", "case")
 
 
-class RoundViewSet(_ReadOnly, ScopedSnippetViewSet):
+class RoundViewSet(_FieldRecordViewSet):
     model = Round
     scope_field = "grid__region"
     icon = "time"
     menu_label = "巡查记录"
-    list_display = [
-        TitleColumn("grid", label="巡查网格", url_name="wagtailsnippets_care_round:inspect"),
-        "date",
-        "worker",
-        "started_at",
-        "finished_at",
-    ]
-    list_per_page = 50
+    title = ("grid", "巡查网格")
+    columns = ["date", "worker", "started_at", "finished_at"]
     filterset_class = filters.RoundFilterSet
     search_fields = ["grid__name", "notes"]
-    search_backend_name = None
     inspect_view_fields = ["grid", "worker", "date", "started_at", "finished_at", "notes"]
     list_export = ["grid", "date", "worker", "started_at", "finished_at", "notes"]
     export_filename = "巡查记录"
@@ -226,15 +202,13 @@ class RoundViewSet(_ReadOnly, ScopedSnippetViewSet):
         return Round.objects.select_related("grid", "worker")
 
 
-class VisitWarningViewSet(_ReadOnly, ScopedSnippetViewSet):
+class VisitWarningViewSet(_FieldRecordViewSet):
     model = VisitWarning
     scope_field = "care_object__grid__region"
     icon = "warning"
     menu_label = "逾期提醒记录"
     list_display = ["care_object", "date", "level", "recipients", "sent_at"]
-    list_per_page = 50
     search_fields = ["care_object__name"]
-    search_backend_name = None
 
     def get_base_queryset(self, request):
         return VisitWarning.objects.select_related("care_object")

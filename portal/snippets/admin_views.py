@@ -7,7 +7,7 @@
 
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -20,19 +20,20 @@ from .forms import CertificateRequestForm
 from .grid_rules import grid_delete_problem
 from .models import CertificateIssue, Volunteer
 from .scope import restrict_to_scope
+from .sealed_ids import (  # noqa: F401 (VIEW_ID_NUMBER_ACTION re-exported)
+    VIEW_ID_NUMBER_ACTION,
+    RevealIdNumberMixin,
+    scoped_person,
+)
 from .volunteering import full_id_number
 
-VIEW_ID_NUMBER_ACTION = "portal.view_id_number"
 ISSUE_CERTIFICATE_ACTION = "portal.issue_certificate"
 VIEW_FULL_ID_PERMISSION = "snippets.view_full_id_number"
 
 
 def scoped_volunteer(user, pk):
     """The volunteer ``pk`` if it lies in the user's regions, else 404."""
-    queryset = restrict_to_scope(
-        Volunteer.objects.select_related("grid__region"), user, "grid__region"
-    )
-    return get_object_or_404(queryset, pk=pk)
+    return scoped_person(Volunteer, user, pk)
 
 
 def _no_store(response):
@@ -76,7 +77,7 @@ class VolunteerAdminView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(volunteer=self.volunteer, **kwargs)
 
 
-class RevealIdNumberView(VolunteerAdminView):
+class RevealIdNumberView(RevealIdNumberMixin, VolunteerAdminView):
     """Shows the full ID number on an explicit POST, and writes that to the audit log.
 
     GET only explains that the view will be logged, so that link prefetching or
@@ -87,20 +88,15 @@ class RevealIdNumberView(VolunteerAdminView):
     permission_denied_message = (
         "您没有查看完整身份证号的权限。如确有工作需要，请联系区县管理员授权。"
     )
-    page_title = "查看完整身份证号"
-    template_name = "snippets/admin/reveal_id_number.html"
+    person_label = "志愿者"
+    full_id_number = staticmethod(full_id_number)
 
-    def post(self, request, *args, **kwargs):
-        with transaction.atomic():
-            log(
-                instance=self.volunteer,
-                action=VIEW_ID_NUMBER_ACTION,
-                user=request.user,
-                data={"masked": self.volunteer.id_number_masked},
-            )
-        return self.render_to_response(
-            self.get_context_data(full_id_number=full_id_number(self.volunteer))
-        )
+    @property
+    def person(self):
+        return self.volunteer
+
+    def back_url(self):
+        return reverse("wagtailsnippets_snippets_volunteer:edit", args=[self.volunteer.pk])
 
 
 class IssueCertificateView(VolunteerAdminView):

@@ -14,6 +14,7 @@ from .models import Region, Volunteer
 from .models.grids import normalise_grid_code
 from .phones import normalise_phone
 from .scope import restrict_to_scope
+from .sealed_ids import SealedIdNumberFormMixin, id_number_field
 from .volunteering import full_id_number, id_number_errors, seal_id_number
 
 
@@ -90,32 +91,13 @@ class VolunteerTeamForm(ScopedFormMixin, WagtailAdminModelForm):
     scoped_fields = {"region": "id"}
 
 
-class VolunteerForm(ScopedFormMixin, WagtailAdminModelForm):
+class VolunteerForm(SealedIdNumberFormMixin, ScopedFormMixin, WagtailAdminModelForm):
     """Takes the ID number in clear, stores it sealed, and never shows it back in full."""
 
     scoped_fields = {"grid": "region", "teams": "region"}
+    seal_id_number = staticmethod(seal_id_number)
 
-    id_number = forms.CharField(
-        label="身份证号",
-        max_length=30,
-        required=False,
-        help_text="18位公民身份号码；性别、出生日期留空时按身份证号自动填写",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["id_number"]
-        field.initial = ""
-        if self.instance.pk:
-            field.widget.attrs["placeholder"] = self.instance.id_number_masked
-            field.help_text = f"已登记：{self.instance.id_number_masked}。如需更正，请输入完整的新号码；留空则不变"
-        else:
-            field.required = True
-            field.error_messages["required"] = "请填写身份证号"
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone"))
+    id_number = id_number_field("18位公民身份号码；性别、出生日期留空时按身份证号自动填写")
 
     def clean(self):
         cleaned = super().clean()
@@ -136,12 +118,6 @@ class VolunteerForm(ScopedFormMixin, WagtailAdminModelForm):
         for name, message in errors.items():
             self.add_error(name if name in self.fields else None, message)
         return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()
-        raw = self.cleaned_data.get("id_number") if hasattr(self, "cleaned_data") else None
-        if not self.errors and raw:
-            seal_id_number(self.instance, raw)
 
 
 class ServiceRecordForm(ScopedFormMixin, WagtailAdminModelForm):

@@ -100,3 +100,11 @@ def validate_phone(value):
     problem = phone_problem(value)
     if problem:
         raise ValidationError(problem, code="invalid_phone")
+
+
+def clean_phone_attribute(instance, name):
+    """Model ``clean`` step: normalise ``instance.<name>`` in place, refuse it if still wrong."""
+    setattr(instance, name, normalise_phone(getattr(instance, name)))
+    problem = phone_problem(getattr(instance, name))
+    if problem:
+        raise ValidationError({name: problem})

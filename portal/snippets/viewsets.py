@@ -2,13 +2,12 @@
 
 from django.db.models import Count
 from django.urls import path, reverse
-from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
-from . import filters, forms, pii
+from . import filters, forms
 from .admin_scope import ScopedSnippetViewSet
 from .admin_views import (
     VIEW_FULL_ID_PERMISSION,
@@ -30,8 +29,8 @@ from .models import (
     VolunteerTeam,
 )
 from .panels import OversizeWarningPanel, VolunteerTotalsPanel
-from .phones import normalise_phone
 from .scope import restrict_to_scope
+from .sealed_ids import PersonButtonsEditMixin, SealedIdIndexView, reveal_id_button
 from .volunteering import annotate_totals
 
 
@@ -228,12 +227,7 @@ def _volunteer_buttons(user, volunteer):
     buttons = []
     if user.has_perm(VIEW_FULL_ID_PERMISSION):
         buttons.append(
-            Button(
-                "查看完整身份证号",
-                url=reverse("wagtailsnippets_snippets_volunteer:reveal_id", args=[volunteer.pk]),
-                icon_name="view",
-                priority=40,
-            )
+            reveal_id_button("wagtailsnippets_snippets_volunteer:reveal_id", volunteer.pk)
         )
     if user.has_perm("snippets.change_volunteer"):
         buttons.append(
@@ -247,32 +241,12 @@ def _volunteer_buttons(user, volunteer):
     return buttons
 
 
-class VolunteerIndexView(IndexView):
-    def search_queryset(self, queryset):
-        # A full ID number is found through its keyed hash (the clear value is
-        # not stored); a phone typed with dashes or full-width digits is normalised.
-        if self.is_searching:
-            query = self.search_query.strip()
-            if pii.id_number_problem(query) is None:
-                return queryset.filter(id_number_hash=pii.hash_id_number(query))
-            phone = normalise_phone(query)
-            if phone.isdigit() and len(phone) >= 7:
-                return queryset.filter(phone__contains=phone)
-        return super().search_queryset(queryset)
-
-    def get_list_more_buttons(self, instance):
-        return [
-            *super().get_list_more_buttons(instance),
-            *_volunteer_buttons(self.request.user, instance),
-        ]
+class VolunteerIndexView(SealedIdIndexView):
+    person_buttons = staticmethod(_volunteer_buttons)
 
 
-class VolunteerEditView(EditView):
-    @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        buttons.extend(_volunteer_buttons(self.request.user, self.object))
-        return buttons
+class VolunteerEditView(PersonButtonsEditMixin, EditView):
+    person_buttons = staticmethod(_volunteer_buttons)
 
 
 class VolunteerViewSet(ScopedSnippetViewSet):

@@ -14,7 +14,7 @@ from django.db import models
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
 from ..boundaries import boundary_problem
-from ..phones import normalise_phone, phone_problem
+from ..phones import clean_phone_attribute
 from .regions import Region
 
 grid_code_validator = RegexValidator(r"^\d{6,20}$", "网格编码必须是6到20位数字")
@@ -151,7 +151,4 @@ class GridStaff(models.Model):
 
     def clean(self):
         super().clean()
-        self.work_phone = normalise_phone(self.work_phone)
-        problem = phone_problem(self.work_phone)
-        if problem:
-            raise ValidationError({"work_phone": problem})
+        clean_phone_attribute(self, "work_phone")

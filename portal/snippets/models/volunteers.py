@@ -1,8 +1,8 @@
 """Volunteers, their teams, service records and the points ledger.
 
 Totals (hours, points balance) are always computed from the records, never typed.
-The ID number is stored encrypted with a keyed hash for lookups; see
-``portal.snippets.pii``.
+The ID number is stored encrypted with a keyed hash for lookups (``SealedIdNumber``,
+``portal.snippets.pii``).
 """
 
 import datetime
@@ -18,6 +18,7 @@ from taggit.models import TaggedItemBase
 
 from .grids import Grid
 from .regions import Region
+from .sealed import SealedIdNumber
 
 
 class VolunteerTeam(models.Model):
@@ -42,7 +43,7 @@ class VolunteerSkill(TaggedItemBase):
     )
 
 
-class Volunteer(ClusterableModel):
+class Volunteer(SealedIdNumber, ClusterableModel):
     class Gender(models.TextChoices):
         MALE = "M", "男"
         FEMALE = "F", "女"
@@ -56,11 +57,6 @@ class Volunteer(ClusterableModel):
 
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    id_number_encrypted = models.TextField("身份证号（密文）", editable=False)
-    id_number_hash = models.CharField(
-        "身份证号（检索哈希）", max_length=64, unique=True, editable=False
-    )
-    id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
     phone = models.CharField("手机号码", max_length=20, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     political_status = models.CharField(
@@ -87,22 +83,6 @@ class Volunteer(ClusterableModel):
 
     def __str__(self):
         return f"{self.name}（{self.id_number_masked}）"
-
-    @property
-    def phone_masked(self):
-        """138****5678: what lists and exports show."""
-        from ..pii import mask_phone
-
-        return mask_phone(self.phone)
-
-    def clean(self):
-        super().clean()
-        from ..phones import normalise_phone, phone_problem
-
-        self.phone = normalise_phone(self.phone)
-        problem = phone_problem(self.phone)
-        if problem:
-            raise ValidationError({"phone": problem})
 
 
 class ServiceRecord(models.Model):
