@@ -18,9 +18,7 @@ from portal.snippets.pii import hash_id_number, mask_id_number
 from ..cleaning import (
     choice_cleaner,
     clean_bool,
-    clean_id_number,
     clean_name,
-    clean_phone,
     clean_text,
 )
 from ..table import Column
@@ -35,6 +33,7 @@ from .base import (
 )
 from .gridref import clean_grid_cell
 from .lookups import LOOKUP_CHUNK, GridLookup, Scope
+from .person_columns import id_number_column, phone_column
 
 KIND_ALIASES = {
     "独居": "alone_elderly",
@@ -64,22 +63,8 @@ COLUMNS = [
         help="独居老人、空巢老人、留守儿童、残疾人、困难家庭或其他",
         example="独居老人",
     ),
-    Column(
-        "id_number",
-        "身份证号",
-        clean_id_number,
-        synonyms=("身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码"),
-        required=True,
-        help="18位，请将该列设为文本格式",
-        example="110101199003074514",
-    ),
-    Column(
-        "phone",
-        "联系电话",
-        clean_phone,
-        synonyms=("手机号码", "手机号", "手机", "电话", "联系方式", "电话号码"),
-        example="13800138000",
-    ),
+    id_number_column(),
+    phone_column("联系电话"),
     Column(
         "address",
         "居住地址",

@@ -10,10 +10,11 @@ exists elsewhere (issue 10) — and the attempt is logged.
 from portal.snippets.models import Volunteer
 from portal.snippets.pii import hash_id_number, mask_id_number
 
-from ..cleaning import clean_id_number, clean_name, clean_phone
+from ..cleaning import clean_name
 from ..table import Column
 from .base import refuse_out_of_scope
 from .lookups import in_chunks
+from .person_columns import AS_TEXT, id_number_column, phone_column
 
 NOT_FOUND_BY_ID = "未在您的管辖范围内找到该身份证号的志愿者，请核对，或先登记该志愿者"
 NOT_FOUND_BY_PHONE = "未在您的管辖范围内找到使用该手机号码的志愿者，请核对，或改填身份证号"
@@ -22,21 +23,8 @@ NO_VOLUNTEER = "请填写志愿者的身份证号或手机号码"
 
 VOLUNTEER_COLUMNS = [
     Column("name", "姓名", clean_name, synonyms=("志愿者姓名",), help="用于核对，可不填"),
-    Column(
-        "id_number",
-        "身份证号",
-        clean_id_number,
-        synonyms=("身份证号码", "公民身份号码", "证件号码"),
-        help="身份证号与手机号码至少填一项；请将该列设为文本格式",
-        example="110101199003074514",
-    ),
-    Column(
-        "phone",
-        "手机号码",
-        clean_phone,
-        synonyms=("联系电话", "手机号", "手机", "电话"),
-        help="未填身份证号时按手机号码查找志愿者",
-    ),
+    id_number_column(required=False, help=f"身份证号与手机号码至少填一项；{AS_TEXT}"),
+    phone_column("手机号码", help="未填身份证号时按手机号码查找志愿者", example=""),
 ]
 
 

@@ -32,10 +32,8 @@ from ..cleaning import (
     choice_cleaner,
     clean_date,
     clean_hours,
-    clean_id_number,
     clean_list,
     clean_name,
-    clean_phone,
     clean_text,
     clean_word_list,
     clean_year_month_or_date,
@@ -57,6 +55,7 @@ from .base import (
 )
 from .gridref import clean_grid_cell
 from .lookups import LOOKUP_CHUNK, GridLookup, Scope, in_chunks
+from .person_columns import id_number_column, phone_column
 
 CARRY_FORWARD_ACTIVITY = "导入前累计服务时长（结转）"
 CARRY_FORWARD_VERIFIER = "批量导入"
@@ -96,22 +95,8 @@ COLUMNS = [
     Column("seq", "序号", ignored=True, synonyms=("编号",)),
     Column("name", "姓名", clean_name, required=True, example="张三"),
     Column("gender", "性别", clean_gender, help="可不填，按身份证号自动判断", example="男"),
-    Column(
-        "id_number",
-        "身份证号",
-        clean_id_number,
-        synonyms=("身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码"),
-        required=True,
-        help="18位，请将该列设为文本格式",
-        example="110101199003074514",
-    ),
-    Column(
-        "phone",
-        "手机号码",
-        clean_phone,
-        synonyms=("联系电话", "手机号", "手机", "电话", "联系方式", "电话号码"),
-        example="13800138000",
-    ),
+    id_number_column(),
+    phone_column("手机号码"),
     Column(
         "birth_date",
         "出生日期",
