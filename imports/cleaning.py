@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from portal.snippets.phones import MOBILE_RE, normalise_phone, phone_problem
-from portal.snippets.pii import id_number_problem, normalise_id_number
+from portal.snippets.pii import normalise_id_number, normalised_id_number_problem
 
 
 class CellError(ValueError):
@@ -96,7 +96,7 @@ def clean_id_number(value):
     number = normalise_id_number(value)
     if _SCIENTIFIC_RE.match(number) or (number.endswith(".0") and number[:-2].isdigit()):
         raise CellError(LOST_DIGITS_MESSAGE)
-    problem = id_number_problem(number)
+    problem = normalised_id_number_problem(number)  # ``number`` is normalised already
     if problem:
         if len(number) == 18 and number.isdigit() and number.endswith("000"):
             raise CellError(f"{problem}。{LOST_DIGITS_MESSAGE}")

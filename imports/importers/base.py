@@ -520,6 +520,14 @@ def in_clause(column, values):
     """``column IN (…)`` for a chunk of values: one array parameter on PostgreSQL."""
     values = list(values)
     if connection.vendor == "postgresql":
+        # Django's psycopg cursors bind parameters on the client: a list is quoted
+        # value by value in Python (a quarter of a 10⁵-row re-import's look-ups).
+        # Ids and comma-free text (keyed hashes) go as one text the server splits.
+        if all(value.__class__ is int for value in values):
+            joined = ",".join(map(str, values))
+            return f"{column} = ANY(string_to_array(%s, ',')::bigint[])", [joined]
+        if all(value.__class__ is str and value and "," not in value for value in values):
+            return f"{column} = ANY(string_to_array(%s, ','))", [",".join(values)]
         return f"{column} = ANY(%s)", [values]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 

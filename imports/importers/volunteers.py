@@ -23,7 +23,7 @@ from portal.snippets.models.volunteers import VolunteerSkill
 from portal.snippets.pii import (
     birth_date_from_id,
     gender_from_id,
-    hash_id_number,
+    hash_normalised_id_number,
     mask_id_number,
 )
 from portal.snippets.volunteering import assign_id_number
@@ -244,7 +244,7 @@ class VolunteerImporter(BaseImporter):
         number = data.get("id_number")
         if not number:
             return
-        data["id_hash"] = hash_id_number(number)
+        data["id_hash"] = hash_normalised_id_number(number)  # cleaned: normalised already
         derived_gender = gender_from_id(number)
         given = data.get("gender")
         if given and given != derived_gender:
@@ -434,8 +434,13 @@ class VolunteerImporter(BaseImporter):
             data = row.data
             record = _NewVolunteer(data["gender"], data["birth_date"])
             try:
+                # ``id_number`` is this row's cleaned cell: normalised and checked.
                 assign_id_number(
-                    record, data["id_number"], taken=registered, digest=data["id_hash"]
+                    record,
+                    data["id_number"],
+                    taken=registered,
+                    digest=data["id_hash"],
+                    validated=True,
                 )
             except ValidationError as exc:  # checked before; a change in between undoes it all
                 raise IntegrityError("; ".join(exc.messages)) from exc

@@ -62,7 +62,12 @@ def gender_from_id(id_number):
 
 def id_number_problem(value):
     """Return a Chinese description of what is wrong with an ID number, or None."""
-    number = normalise_id_number(value)
+    return normalised_id_number_problem(normalise_id_number(value))
+
+
+def normalised_id_number_problem(number):
+    """``id_number_problem`` for a value ``normalise_id_number`` has already returned
+    (normalising is idempotent): a roster's cleaner normalises each number once."""
     if not number:
         return "身份证号不能为空"
     if len(number) != 18:
@@ -86,7 +91,11 @@ def validate_id_number(value):
 
 def mask_id_number(id_number):
     """4115**********123X: region prefix and last four only."""
-    number = normalise_id_number(id_number)
+    return mask_normalised_id_number(normalise_id_number(id_number))
+
+
+def mask_normalised_id_number(number):
+    """``mask_id_number`` of an already normalised number."""
     if len(number) < 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
@@ -112,14 +121,24 @@ def _master_key():
 
 def hash_id_number(id_number):
     """Keyed hash used for uniqueness and lookups; reveals nothing without the key."""
+    return hash_normalised_id_number(normalise_id_number(id_number))
+
+
+def hash_normalised_id_number(number):
+    """``hash_id_number`` of an already normalised number (the same digest)."""
     _, mac = _keys(_master_key())
-    return hmac.new(mac, normalise_id_number(id_number).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(mac, number.encode(), hashlib.sha256).hexdigest()
 
 
 def encrypt_id_number(id_number):
+    return encrypt_normalised_id_number(normalise_id_number(id_number))
+
+
+def encrypt_normalised_id_number(number):
+    """``encrypt_id_number`` of an already normalised number."""
     aead, _ = _keys(_master_key())
     nonce = os.urandom(12)
-    sealed = aead.encrypt(nonce, normalise_id_number(id_number).encode(), b"id_number")
+    sealed = aead.encrypt(nonce, number.encode(), b"id_number")
     return base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
@@ -133,7 +152,7 @@ def sealed_id_fields(id_number):
     """The three stored columns for an ID number, in one call for forms and importers."""
     number = normalise_id_number(id_number)
     return {
-        "id_number_encrypted": encrypt_id_number(number),
-        "id_number_hash": hash_id_number(number),
-        "id_number_masked": mask_id_number(number),
+        "id_number_encrypted": encrypt_normalised_id_number(number),
+        "id_number_hash": hash_normalised_id_number(number),
+        "id_number_masked": mask_normalised_id_number(number),
     }

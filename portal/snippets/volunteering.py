@@ -131,28 +131,39 @@ def id_number_errors(volunteer, raw_number, *, taken=None):
     return _checked(volunteer, raw_number, taken, None)[0]
 
 
-def _checked(volunteer, raw_number, taken, digest):
-    """(errors, normalised number, keyed hash): the hash is computed once per number."""
-    problem = pii.id_number_problem(raw_number)
-    if problem:
-        return {"id_number": problem}, None, None
-    number = pii.normalise_id_number(raw_number)
+def _checked(volunteer, raw_number, taken, digest, validated=False):
+    """(errors, normalised number, keyed hash): the hash is computed once per number.
+
+    ``validated``: ``raw_number`` is what ``normalise_id_number`` returned for a
+    number ``id_number_problem`` has already passed (the importer's cleaned cell,
+    from the same row), so neither is computed again.
+    """
+    if validated:
+        number = raw_number
+    else:
+        problem = pii.id_number_problem(raw_number)
+        if problem:
+            return {"id_number": problem}, None, None
+        number = pii.normalise_id_number(raw_number)
     if digest is None:
-        digest = pii.hash_id_number(number)
+        digest = pii.hash_normalised_id_number(number)
     if _taken(digest, volunteer.pk, taken):
-        message = f"该身份证号（{pii.mask_id_number(number)}）已登记为志愿者，不能重复登记"
+        message = (
+            f"该身份证号（{pii.mask_normalised_id_number(number)}）已登记为志愿者，不能重复登记"
+        )
         return {"id_number": message}, number, digest
     errors = {}
     gender = pii.gender_from_id(number)
     if volunteer.gender and volunteer.gender != gender:
         errors["gender"] = f"性别与身份证号不符：身份证号显示为{Volunteer.Gender(gender).label}"
-    born = pii.birth_date_from_id(number)
-    if volunteer.birth_date and volunteer.birth_date != born:
-        errors["birth_date"] = f"出生日期与身份证号不符：身份证号显示为{born:%Y-%m-%d}"
+    if volunteer.birth_date:
+        born = pii.birth_date_from_id(number)
+        if volunteer.birth_date != born:
+            errors["birth_date"] = f"出生日期与身份证号不符：身份证号显示为{born:%Y-%m-%d}"
     return errors, number, digest
 
 
-def assign_id_number(volunteer, raw_number, *, taken=None, digest=None):
+def assign_id_number(volunteer, raw_number, *, taken=None, digest=None, validated=False):
     """Validate, derive gender/birth date if blank, and store the sealed ID columns.
 
     Raises ``ValidationError`` (with field keys) and changes nothing on bad input.
@@ -162,9 +173,11 @@ def assign_id_number(volunteer, raw_number, *, taken=None, digest=None):
     its ``pk``, ``gender``, ``birth_date`` and ``id_number_*`` attributes;
     ``taken`` as in ``id_number_taken``; ``digest``: ``hash_id_number(raw_number)``
     if the caller already computed it (the importer hashed every number to look
-    it up), so that a 10⁵-row import does not compute each HMAC twice.
+    it up), so that a 10⁵-row import does not compute each HMAC twice;
+    ``validated``: ``raw_number`` is a cleaned cell (``clean_id_number``: normalised
+    and checked) of the row being written, so the number is not checked twice.
     """
-    errors, number, digest = _checked(volunteer, raw_number, taken, digest)
+    errors, number, digest = _checked(volunteer, raw_number, taken, digest, validated)
     if errors:
         raise ValidationError(errors)
     return _seal(volunteer, number, digest)
@@ -173,13 +186,13 @@ def assign_id_number(volunteer, raw_number, *, taken=None, digest=None):
 def seal_id_number(volunteer, raw_number):
     """Store an already validated ID number sealed; fill gender/birth date if blank."""
     number = pii.normalise_id_number(raw_number)
-    return _seal(volunteer, number, pii.hash_id_number(number))
+    return _seal(volunteer, number, pii.hash_normalised_id_number(number))
 
 
 def _seal(volunteer, number, digest):
-    volunteer.id_number_encrypted = pii.encrypt_id_number(number)
+    volunteer.id_number_encrypted = pii.encrypt_normalised_id_number(number)
     volunteer.id_number_hash = digest
-    volunteer.id_number_masked = pii.mask_id_number(number)
+    volunteer.id_number_masked = pii.mask_normalised_id_number(number)
     if not volunteer.gender:
         volunteer.gender = pii.gender_from_id(number)
     if not volunteer.birth_date:
