@@ -549,5 +549,24 @@ def as_date(value):
     return value
 
 
+def new_ids(model, count):
+    """On PostgreSQL, ``count`` primary keys drawn from the table's own sequence, for
+    rows written with their id by ``insert_rows`` (no read-back by natural key,
+    about a tenth of a 10⁵-row COPY import); None elsewhere (SQLite reads them back).
+    Identity columns (Django's ``AutoField``) accept a given value; ``nextval`` never
+    hands the same id twice, whatever runs beside the import."""
+    if connection.vendor != "postgresql" or not count:
+        return None
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    return [
+        pk
+        for (pk,) in select_rows(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(table), column, count],
+        )
+    ]
+
+
 def table_of(model):
     return connection.ops.quote_name(model._meta.db_table)

@@ -49,6 +49,7 @@ from .base import (
     chunked,
     in_clause,
     insert_rows,
+    new_ids,
     refuse_out_of_scope,
     select_rows,
     table_of,
@@ -458,13 +459,20 @@ class VolunteerImporter(BaseImporter):
             value[at["notes"]] = data.get("notes", "")
             values.append(value)
             hashes.append(record.id_number_hash)
-        insert_rows(Volunteer, names, values)
-        where, params = in_clause("id_number_hash", hashes)
-        ids = dict(
-            select_rows(
-                f"SELECT id_number_hash, id FROM {table_of(Volunteer)} WHERE {where}", params
+        given = new_ids(Volunteer, len(values))
+        if given is not None:  # PostgreSQL: the ids go in with the rows
+            for value, pk in zip(values, given, strict=True):
+                value.append(pk)
+            insert_rows(Volunteer, [*names, "id"], values)
+            ids = dict(zip(hashes, given, strict=True))
+        else:
+            insert_rows(Volunteer, names, values)
+            where, params = in_clause("id_number_hash", hashes)
+            ids = dict(
+                select_rows(
+                    f"SELECT id_number_hash, id FROM {table_of(Volunteer)} WHERE {where}", params
+                )
             )
-        )
         team_links, skill_links, records = [], [], []
         for row, digest in zip(rows, hashes, strict=True):
             pk = row.pk = ids[digest]
