@@ -71,3 +71,12 @@ def test_warm_up_runs_a_search_so_the_synonym_table_is_loaded(db):
     cache.delete(synonyms.CACHE_KEY)
     warm_up()
     assert cache.get(synonyms.CACHE_KEY)["蓝莓"] == ("蓝莓", "越橘")
+
+
+def test_warm_up_goes_through_the_json_api_without_a_warning(db, caplog):
+    from search.warmup import _request_the_api, warm_up
+
+    assert _request_the_api("楼道 漏水") == 200
+    with caplog.at_level("WARNING", logger="search.warmup"):
+        warm_up()
+    assert "检索预热失败" not in caplog.text
