@@ -32,7 +32,7 @@ from .base import (
     refuse_out_of_scope,
 )
 from .gridref import clean_grid_cell
-from .lookups import LOOKUP_CHUNK, GridLookup, Scope
+from .lookups import LOOKUP_CHUNK, Scope, rows_with_grids
 from .person_columns import id_number_column, phone_column
 
 KIND_ALIASES = {
@@ -129,16 +129,8 @@ class CareObjectImporter(BaseImporter):
 
     def resolve(self, rows, result):
         scope = Scope(self.user)
-        grid_header = self.header("grid")
-        grids = GridLookup({row.data["grid"] for row in rows if row.data.get("grid")}, scope)
-        for row in rows:
-            ref = row.data.get("grid")
-            if ref:
-                problem = grids.problem(ref)
-                if problem:
-                    row.refuse(grid_header, problem)
-                else:
-                    row.data["grid_id"] = grids.get(ref).id
+        for row, grid in rows_with_grids(self, rows, scope):
+            row.data["grid_id"] = grid.id
         pending = [row for row in rows if not row.errors]
         for start in range(0, len(pending), LOOKUP_CHUNK):
             self._classify(pending[start : start + LOOKUP_CHUNK], scope)

@@ -51,7 +51,7 @@ from .base import (
     refuse_out_of_scope,
 )
 from .gridref import clean_grid_cell
-from .lookups import LOOKUP_CHUNK, GridLookup, Scope
+from .lookups import LOOKUP_CHUNK, Scope, rows_with_grids
 
 # A row marked public without a summary is imported as not public (a warning):
 # public pages show only the summary written for the public, never the report.
@@ -302,19 +302,10 @@ class CaseImporter(BaseImporter):
     def resolve(self, rows, result):
         scope = Scope(self.user)
         self._resolve_categories(rows, result)
-        grids = GridLookup({row.data["grid"] for row in rows if row.data.get("grid")}, scope)
         self.grid_region = {}
-        for row in rows:
-            data = row.data
-            ref = data.get("grid")
-            if ref:
-                problem = grids.problem(ref)
-                if problem:
-                    row.refuse(self.header("grid"), problem)
-                else:
-                    grid = grids.get(ref)
-                    data["grid_id"] = grid.id
-                    self.grid_region[grid.id] = grid.region_id
+        for row, grid in rows_with_grids(self, rows, scope):
+            row.data["grid_id"] = grid.id
+            self.grid_region[grid.id] = grid.region_id
 
         # Chunk by chunk, so that only one chunk of stored cases is in memory.
         pending = [row for row in rows if not row.errors]

@@ -20,7 +20,7 @@ from ..cleaning import choice_cleaner, clean_bool, clean_name, clean_phone
 from ..table import Column
 from .base import NEW, UNCHANGED, UPDATE, BaseImporter, RowError
 from .boards import SPEC_BY_ROLE, load_boards, write_boards
-from .lookups import GridLookup, Scope, clean_grid_ref
+from .lookups import Scope, clean_grid_ref, rows_with_grids
 
 Role = GridStaff.Role
 
@@ -94,17 +94,8 @@ class GridStaffImporter(BaseImporter):
 
     def resolve(self, rows, result):
         scope = Scope(self.user)
-        grids = GridLookup([row.data["grid"] for row in rows if row.data.get("grid")], scope)
-        header = self.header("grid")
-        for row in rows:
-            ref = row.data.get("grid")
-            if ref and not row.errors:
-                problem = grids.problem(ref)
-                if problem:
-                    row.refuse(header, problem)
-                else:
-                    info = grids.get(ref)
-                    row.data["grid_id"], row.data["region_id"] = info.id, info.region_id
+        for row, info in rows_with_grids(self, rows, scope, skip_refused=True):
+            row.data["grid_id"], row.data["region_id"] = info.id, info.region_id
         good = [row for row in rows if not row.errors]
         self.regions = {row.data["grid_id"]: row.data["region_id"] for row in good}
         self.current = load_boards({row.data["grid_id"] for row in good})

@@ -94,3 +94,24 @@ class GridLookup:
 
     def get(self, ref):
         return self.by_ref.get(ref)
+
+
+def rows_with_grids(importer, rows, scope, *, skip_refused=False):
+    """(row, grid) for each row whose 所属网格 cell names a grid the user may use.
+
+    The whole file's grid cells are looked up at once; a row whose cell names no
+    such grid is refused on that column. Rows without a grid cell are passed over
+    (the column's own ``required`` rule speaks for them), and with
+    ``skip_refused`` so are rows already refused.
+    """
+    grids = GridLookup({row.data["grid"] for row in rows if row.data.get("grid")}, scope)
+    header = importer.header("grid")
+    for row in rows:
+        ref = row.data.get("grid")
+        if not ref or (skip_refused and row.errors):
+            continue
+        problem = grids.problem(ref)
+        if problem:
+            row.refuse(header, problem)
+        else:
+            yield row, grids.get(ref)

@@ -55,7 +55,7 @@ from .base import (
     table_of,
 )
 from .gridref import clean_grid_cell
-from .lookups import LOOKUP_CHUNK, GridLookup, Scope, in_chunks
+from .lookups import LOOKUP_CHUNK, Scope, in_chunks, rows_with_grids
 from .person_columns import id_number_column, phone_column
 
 CARRY_FORWARD_ACTIVITY = "导入前累计服务时长（结转）"
@@ -280,18 +280,9 @@ class VolunteerImporter(BaseImporter):
 
     def resolve(self, rows, result):
         scope = Scope(self.user)
-        grid_header = self.header("grid")
-        grids = GridLookup({row.data["grid"] for row in rows if row.data.get("grid")}, scope)
-        for row in rows:
-            ref = row.data.get("grid")
-            if ref:
-                problem = grids.problem(ref)
-                if problem:
-                    row.refuse(grid_header, problem)
-                else:
-                    grid = grids.get(ref)
-                    row.data["grid_id"] = grid.id
-                    row.data["grid_town_id"] = grid.town_id
+        for row, grid in rows_with_grids(self, rows, scope):
+            row.data["grid_id"] = grid.id
+            row.data["grid_town_id"] = grid.town_id
 
         team_names = {name for row in rows for name in row.data.get("teams", ())}
         self.team_ids = dict(
