@@ -15,7 +15,9 @@ bad third photo leaves nothing half-attached.
 
 import hashlib
 import io
+import time
 import warnings
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +33,8 @@ MAX_EDGE = 1600
 # before it is decoded: phones take at most ~50 megapixels.
 MAX_PIXELS = 60_000_000
 JPEG_QUALITY = 82
+# Names looked up per query when pruning (below every database's parameter limit).
+PRUNE_BATCH = 500
 
 
 class PhotoError(ValidationError):
@@ -98,8 +102,10 @@ def attach_photos(case, uploads, *, user=None, public=False):
     """Store cleaned ``uploads`` on ``case``; returns the new ``CasePhoto`` rows.
 
     The same picture sent twice (a resent form) is stored once. The total per
-    case stays within ``CASE_PHOTOS_PER_CASE``. A file written for a transaction
-    that later rolls back stays on disk unreferenced (harmless: never served).
+    case stays within ``CASE_PHOTOS_PER_CASE``. The files are written before the
+    transaction commits (the row needs the name storage chose); if it rolls back
+    they stay behind with no row, never served, until ``prune_orphan_photos``
+    (``manage.py prune_import_files``) removes them.
     """
     cleaned = clean_photos(uploads)
     if not cleaned:
@@ -129,6 +135,34 @@ def attach_photos(case, uploads, *, user=None, public=False):
             photo.save()
             photos.append(photo)
     return photos
+
+
+def prune_orphan_photos(min_age_seconds=3600):
+    """Delete files under ``CASE_PHOTO_ROOT`` that no ``CasePhoto`` row names; returns how many.
+
+    Such a file is left by a transaction that rolled back after ``attach_photos``
+    wrote it. Files younger than ``min_age_seconds`` are spared: their
+    transaction may still be open.
+    """
+    root = Path(settings.CASE_PHOTO_ROOT)
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - min_age_seconds
+    candidates = {
+        path.relative_to(root).as_posix(): path
+        for path in root.rglob("*")
+        if path.is_file() and path.stat().st_mtime <= cutoff
+    }
+    names = sorted(candidates)
+    count = 0
+    for start in range(0, len(names), PRUNE_BATCH):
+        batch = names[start : start + PRUNE_BATCH]
+        named = set(CasePhoto.objects.filter(image__in=batch).values_list("image", flat=True))
+        for name in batch:
+            if name not in named:
+                candidates[name].unlink(missing_ok=True)
+                count += 1
+    return count
 
 
 def photo_visible_to(photo, user):

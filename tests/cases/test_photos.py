@@ -1,9 +1,14 @@
 """Case photos: re-encoded, EXIF (GPS, device) stripped, private until marked public."""
 
 import io
+import os
+import time
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
 from PIL import Image
 
 from portal.cases.models import CasePhoto
@@ -118,3 +123,30 @@ def test_photo_served_only_to_staff_in_scope_until_public(client, make_case, use
     case.save()
     assert client.get(url).status_code == 200
     assert client.get("/cases/photos/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_photo_of_a_rolled_back_transaction_is_swept(make_case, settings):
+    case = make_case()
+    (kept,) = attach_photos(case, [jpeg_with_gps(color=(5, 5, 5))])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        (lost,) = attach_photos(case, [jpeg_with_gps()])
+        lost_path = Path(lost.image.path)
+        raise RuntimeError("a later step of the same report failed")
+    assert not CasePhoto.objects.filter(sha256=lost.sha256).exists()
+    assert lost_path.is_file()  # written before the commit that never came
+    kept_path = Path(kept.image.path)
+    fresh = Path(settings.CASE_PHOTO_ROOT) / "fresh-orphan.jpg"
+    fresh.write_bytes(b"a transaction still open")
+    two_hours_ago = time.time() - 2 * 3600
+    for path in (lost_path, kept_path):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    out = io.StringIO()
+    call_command("prune_import_files", stdout=out)
+
+    assert "1 张无主案件照片" in out.getvalue()
+    assert not lost_path.exists()
+    assert kept_path.is_file()  # its row exists
+    assert fresh.is_file()  # younger than an hour
+    fresh.unlink()

@@ -11,7 +11,9 @@ In order, it
 3. deletes, for jobs created more than ``--days`` ago, the error report and the
    upload of a job never confirmed (the job is then cancelled);
 4. deletes orphans: files in the storage that no job refers to (older than
-   ``--orphan-minutes``, so that an upload being stored right now is spared).
+   ``--orphan-minutes``, so that an upload being stored right now is spared);
+5. deletes case photos no ``CasePhoto`` row names, as old as in 4 (files a
+   rolled-back transaction left behind, ``portal.cases.photos.prune_orphan_photos``).
 
 The jobs themselves stay in the history.
 """
@@ -26,12 +28,16 @@ from django.utils import timezone
 from imports import storage
 from imports.jobs import recover_interrupted_jobs
 from imports.models import ImportJob
+from portal.cases.photos import prune_orphan_photos
 
 STORAGE_FOLDERS = ("uploads", "reports")
 
 
 class Command(BaseCommand):
-    help = "清理导入暂存区：中断的任务、已结束任务的上传文件、过期文件和无主文件（导入记录保留）"
+    help = (
+        "清理导入暂存区：中断的任务、已结束任务的上传文件、过期文件和无主文件（导入记录保留）；"
+        "并删除无案件记录的照片文件"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=7, help="保留天数（默认 7 天）")
@@ -48,9 +54,10 @@ class Command(BaseCommand):
         ended = self.delete_uploads_of_ended_jobs()
         uploads, reports = self.delete_expired(now - datetime.timedelta(days=options["days"]))
         orphans = self.delete_orphans(options["orphan_minutes"] * 60)
+        photos = prune_orphan_photos(options["orphan_minutes"] * 60)
         self.stdout.write(
             f"已恢复 {recovered} 个中断的导入任务；已删除 {ended + uploads} 个上传文件、"
-            f"{reports} 份错误报告、{orphans} 个无主文件"
+            f"{reports} 份错误报告、{orphans} 个无主文件、{photos} 张无主案件照片"
         )
 
     def delete_uploads_of_ended_jobs(self):
