@@ -130,3 +130,13 @@ def test_region_move_needs_approval_too(client, world):
     login(client, world.village_staff_x)
     # grid_x is now in village Y, outside village X staff's scope.
     assert client.get(edit_url(world.grid_x)).status_code == 404
+
+
+def test_grid_submission_keeps_wagtails_approval_mail(client, world, mailoutbox):
+    # Disclosures replace Wagtail's group-approval mail with their own; grids keep it.
+    login(client, world.village_staff_x)
+    submit(client, world.grid_x, code="411523001001009")
+    step_mail = [m for m in mailoutbox if "已提交至审核步骤" in m.subject]
+    assert step_mail, [m.subject for m in mailoutbox]
+    assert all("东湖第一网格" in m.subject for m in step_mail)
+    assert [world.town_admin_a.email] in [m.to for m in step_mail]

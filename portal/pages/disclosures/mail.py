@@ -73,28 +73,50 @@ def _is_disclosure(task_state, page_class):
     )
 
 
-def connect():
-    """Send the approval email in the background instead of Wagtail's own (synchronous) one.
+# Wagtail connects its group-approval submission mail under this id (wagtail.admin
+# ``register_signal_handlers``); a receiver connected under the same id and sender
+# takes its place, whichever app is ready first.
+WAGTAIL_TASK_MAIL_UID = "group_approval_task_submitted_email_notification"
 
-    Wagtail's ``GroupApprovalTaskStateSubmissionEmailNotifier`` mails the task's
-    groups inside the request; for disclosures ours replaces it (grids keep
-    Wagtail's), so a member gets one message, queued after the commit.
+
+def _task_mail_except_disclosures():
+    """Wagtail's own group-approval submission mail, for every page but a disclosure.
+
+    A subclass of Wagtail's notifier class (``wagtail.admin.mail``), narrowed
+    through its ``can_handle``; Wagtail's own instance is left untouched.
     """
-    from wagtail.admin import signal_handlers
-    from wagtail.models import TaskState
-    from wagtail.signals import task_submitted
+    from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
 
     from portal.pages.models import DisclosurePage
 
-    notifier = signal_handlers.task_submission_email_notifier
-    original = notifier.can_handle
+    class TaskMailExceptDisclosures(GroupApprovalTaskStateSubmissionEmailNotifier):
+        def can_handle(self, instance, **kwargs):
+            return super().can_handle(instance, **kwargs) and not _is_disclosure(
+                instance, DisclosurePage
+            )
 
-    def can_handle(instance, **kwargs):
-        return original(instance, **kwargs) and not _is_disclosure(instance, DisclosurePage)
+    return TaskMailExceptDisclosures()
 
-    if not getattr(notifier, "_portal_wrapped", False):
-        notifier.can_handle = can_handle
-        notifier._portal_wrapped = True
+
+def connect():
+    """Send the approval email in the background instead of Wagtail's own (synchronous) one.
+
+    Wagtail's group-approval notifier mails the task's groups inside the request;
+    for disclosures ours replaces it (grids keep Wagtail's), so a member gets one
+    message, queued after the commit. Done with the public signal API only: the
+    receiver Wagtail connects to ``task_submitted`` is replaced by the same
+    notifier minus disclosures, and ``on_task_submitted`` sends ours.
+    """
+    from wagtail.models import TaskState
+    from wagtail.signals import task_submitted
+
+    task_submitted.disconnect(sender=TaskState, dispatch_uid=WAGTAIL_TASK_MAIL_UID)
+    task_submitted.connect(
+        _task_mail_except_disclosures(),
+        sender=TaskState,
+        weak=False,  # the signal holds the only reference to this notifier
+        dispatch_uid=WAGTAIL_TASK_MAIL_UID,
+    )
     task_submitted.connect(
         on_task_submitted, sender=TaskState, dispatch_uid="portal_disclosure_awaiting_approval"
     )
