@@ -100,39 +100,20 @@ def add_notices(index, start, count):
 def build_disclosure(home, lines):
     from decimal import Decimal
 
-    from portal.pages.models import DisclosureIndexPage, DisclosurePage, FinanceLineItem
-    from portal.snippets.models import Region
+    from tests.factories import finance_disclosure, xiling_disclosure_board
 
-    town = Region.objects.create(name="青石街道", level="town", code="411523001000")
-    village = Region.objects.create(
-        name="西岭村", level="village", parent=town, code="411523001201"
-    )
-    town_index = home.add_child(
-        instance=DisclosureIndexPage(title="村务公开", slug="disclosures", region=town)
-    )
-    village_index = town_index.add_child(
-        instance=DisclosureIndexPage(title="西岭村村务公开", slug="xiling", region=village)
-    )
+    _, _, board = xiling_disclosure_board(home)
     items = [
-        FinanceLineItem(
-            direction="income" if i % 3 else "expense",
-            item=f"收支项目{i}",
-            amount=Decimal("1234.56") + i,
-        )
+        ("income" if i % 3 else "expense", f"收支项目{i}", Decimal("1234.56") + i)
         for i in range(lines)
     ]
-    page = village_index.add_child(
-        instance=DisclosurePage(
-            title="西岭村第三季度财务收支公开",
-            slug="finance-q3",
-            kind="finance",
-            period_type="quarter",
-            year=2026,
-            period_number=3,
-            opening_balance=Decimal("50000.00"),
-            summary="第三季度村集体收支情况，经村务监督委员会审核。",
-            finance_items=items,
-        )
+    page = finance_disclosure(
+        board,
+        "西岭村第三季度财务收支公开",
+        "finance-q3",
+        "50000.00",
+        items,
+        summary="第三季度村集体收支情况，经村务监督委员会审核。",
     )
     return page.url
 

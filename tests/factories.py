@@ -127,3 +127,53 @@ def document(title, name, content):
     made.file.save(name, ContentFile(content), save=False)
     made.save()
     return made
+
+
+def xiling_disclosure_board(home):
+    """青石街道's disclosure board under ``home`` and 西岭村's below it, with their regions.
+
+    Returns (town, village, village_board). The benchmark builds the same boards.
+    """
+    from portal.pages.models import DisclosureIndexPage
+
+    town = Region.objects.create(name="青石街道", level=Region.Level.TOWN, code=TOWN_CODE)
+    village = Region.objects.create(
+        name="西岭村", level=Region.Level.VILLAGE, parent=town, code="411523001201"
+    )
+    town_board = home.add_child(
+        instance=DisclosureIndexPage(title="村务公开", slug="disclosures", region=town)
+    )
+    village_board = town_board.add_child(
+        instance=DisclosureIndexPage(title="西岭村村务公开", slug="xiling", region=village)
+    )
+    return town, village, village_board
+
+
+def finance_disclosure(
+    board, title, slug, opening_balance, items, period=("quarter", 2026, 3), **fields
+):
+    """A finance disclosure (财务公开) of ``period`` (type, year, number) published on ``board``.
+
+    ``items`` are (direction, item, amount) triples.
+    """
+    from decimal import Decimal
+
+    from portal.pages.models import DisclosurePage, FinanceLineItem
+
+    period_type, year, number = period
+    return board.add_child(
+        instance=DisclosurePage(
+            title=title,
+            slug=slug,
+            kind="finance",
+            period_type=period_type,
+            year=year,
+            period_number=number,
+            opening_balance=Decimal(opening_balance),
+            finance_items=[
+                FinanceLineItem(direction=direction, item=item, amount=Decimal(amount))
+                for direction, item, amount in items
+            ],
+            **fields,
+        )
+    )

@@ -22,8 +22,6 @@ from portal.cases.models import CaseCategory
 from portal.pages.models import (
     DisclosureCatalogItem,
     DisclosureIndexPage,
-    DisclosurePage,
-    FinanceLineItem,
     NoticeIndexPage,
     NoticePage,
     PolicyIndexPage,
@@ -44,6 +42,7 @@ from portal.snippets.models import (
 from portal.snippets.workflow_setup import ensure_grid_workflow
 from tests.factories import (
     document,
+    finance_disclosure,
     make_staff,
     published_grid,
     sealed_volunteer,
@@ -100,19 +99,14 @@ def admin_world(db):
     DisclosureCatalogItem.objects.create(
         name="财务收支", kind="finance", frequency="month", due_day=10, active_from=now.date()
     )
-    disclosure = DisclosurePage(
-        title="东湖社区2026年3月财务收支公开",
-        slug="finance-2026-03",
-        kind="finance",
-        period_type="month",
-        year=2026,
-        period_number=3,
-        opening_balance=Decimal("1000.00"),
+    finance_disclosure(
+        board,
+        "东湖社区2026年3月财务收支公开",
+        "finance-2026-03",
+        "1000.00",
+        [("income", "上级转移支付", "156.60")],
+        period=("month", 2026, 3),
     )
-    disclosure.finance_items = [
-        FinanceLineItem(direction="income", item="上级转移支付", amount=Decimal("156.60")),
-    ]
-    board.add_child(instance=disclosure)
 
     groups.ensure_groups()
     ensure_page_permissions(home)

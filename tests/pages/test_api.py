@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from portal.pages.models import NoticeAttachment
+from tests.factories import finance_disclosure, xiling_disclosure_board
 
 from .conftest import days
 
@@ -133,35 +134,13 @@ def test_unpublished_notice_is_not_in_the_api(client, make_notice):
 
 
 def test_disclosure_fields_with_region_period_and_computed_finance(client, home):
-    from decimal import Decimal
-
-    from portal.pages.models import DisclosureIndexPage, DisclosurePage, FinanceLineItem
-    from portal.snippets.models import Region
-
-    town = Region.objects.create(name="青石街道", level="town", code="411523001000")
-    village = Region.objects.create(
-        name="西岭村", level="village", parent=town, code="411523001201"
-    )
-    town_index = home.add_child(
-        instance=DisclosureIndexPage(title="村务公开", slug="disclosures", region=town)
-    )
-    village_index = town_index.add_child(
-        instance=DisclosureIndexPage(title="西岭村村务公开", slug="xiling", region=village)
-    )
-    disclosure = village_index.add_child(
-        instance=DisclosurePage(
-            title="西岭村2026年第三季度财务收支公开",
-            slug="finance-2026-q3",
-            kind="finance",
-            period_type="quarter",
-            year=2026,
-            period_number=3,
-            opening_balance=Decimal("1000.00"),
-            finance_items=[
-                FinanceLineItem(direction="income", item="集体土地租金", amount=Decimal("800.50")),
-                FinanceLineItem(direction="expense", item="道路维修", amount=Decimal("300.25")),
-            ],
-        )
+    _, village, board = xiling_disclosure_board(home)
+    disclosure = finance_disclosure(
+        board,
+        "西岭村2026年第三季度财务收支公开",
+        "finance-2026-q3",
+        "1000.00",
+        [("income", "集体土地租金", "800.50"), ("expense", "道路维修", "300.25")],
     )
     [item] = api_items(client, {"type": "pages.DisclosurePage", "fields": "*"})
     assert item["id"] == disclosure.id
