@@ -11,7 +11,26 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.db import models
 from django.template.defaultfilters import filesizeformat
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
+
+
+class PageAttachment(Orderable):
+    """A document attached to a page; a subclass adds ``page``, the ParentalKey to its page."""
+
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField("显示名称", max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
 
 
 @dataclass(frozen=True)

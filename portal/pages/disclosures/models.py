@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from portal.pages import api_fields as api
+from portal.pages.attachments import PageAttachment
 from portal.pages.blocks import BodyBlock
 from portal.pages.disclosures import review, rules
 from portal.pages.disclosures.forms import DisclosureIndexPageForm, DisclosurePageForm
@@ -441,15 +442,5 @@ class FinanceLineItem(Orderable):
             raise ValidationError({"amount": "金额不能为负数（退款请记入相反方向）"})
 
 
-class DisclosureAttachment(Orderable):
+class DisclosureAttachment(PageAttachment):
     page = ParentalKey(DisclosurePage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
-    )
-    title = models.CharField("显示名称", max_length=200, blank=True)
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "附件"
-        verbose_name_plural = "附件"

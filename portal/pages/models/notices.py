@@ -18,7 +18,6 @@ page, the urgent banner, the API and the tests (``NoticePageQuerySet``):
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.db.models.functions import ExtractYear
@@ -27,12 +26,14 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField
+from portal.pages.attachments import PageAttachment
 from portal.pages.blocks import BodyBlock
+from portal.pages.checked import FieldProblemsMixin
 from portal.pages.disclosures.forms import NoticePageForm
 from portal.pages.listing_params import parse_choice, parse_year
 from portal.pages.public import PAGE_ROW_FIELDS, public_only
@@ -233,7 +234,7 @@ class NoticeIndexPage(Page):
         return context
 
 
-class NoticePage(Page):
+class NoticePage(FieldProblemsMixin, Page):
     class Category(models.TextChoices):
         NOTICE = "notice", "通知"
         ANNOUNCEMENT = "announcement", "公告"
@@ -317,11 +318,8 @@ class NoticePage(Page):
         verbose_name = "通知公告"
         verbose_name_plural = "通知公告"
 
-    def clean(self):
-        super().clean()
-        problems = notice_problems(self)
-        if problems:
-            raise ValidationError(problems)
+    def field_problems(self):
+        return notice_problems(self)
 
     @property
     def category_label(self):
@@ -356,15 +354,5 @@ class NoticePage(Page):
         return self.is_expired_on(timezone.localdate())
 
 
-class NoticeAttachment(Orderable):
+class NoticeAttachment(PageAttachment):
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
-    )
-    title = models.CharField("显示名称", max_length=200, blank=True)
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "附件"
-        verbose_name_plural = "附件"

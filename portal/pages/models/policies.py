@@ -9,7 +9,6 @@ library page, the home page and the tests.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Value, When
 from django.db.models.functions import ExtractYear
@@ -20,12 +19,14 @@ from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from portal.pages.api_fields import AttachmentListField, LivePageLinkField, LivePageListField
+from portal.pages.attachments import PageAttachment
 from portal.pages.blocks import BodyBlock
+from portal.pages.checked import FieldProblemsMixin
 from portal.pages.disclosures.forms import ShortSlugPageForm
 from portal.pages.listing_params import parse_choice, parse_year
 from portal.pages.public import PAGE_ROW_FIELDS, public_only
@@ -176,7 +177,7 @@ class PolicyTopic(TaggedItemBase):
     )
 
 
-class PolicyPage(Page):
+class PolicyPage(FieldProblemsMixin, Page):
     class Level(models.TextChoices):
         NATIONAL = "national", "国家"
         PROVINCE = "province", "省"
@@ -280,11 +281,8 @@ class PolicyPage(Page):
         verbose_name = "政策文件"
         verbose_name_plural = "政策文件"
 
-    def clean(self):
-        super().clean()
-        problems = policy_problems(self)
-        if problems:
-            raise ValidationError(problems)
+    def field_problems(self):
+        return policy_problems(self)
 
     def status_on(self, day=None):
         """Derived, never typed: from the dates and the superseded-by link.
@@ -358,15 +356,5 @@ def policy_problems(policy):
     return problems
 
 
-class PolicyAttachment(Orderable):
+class PolicyAttachment(PageAttachment):
     page = ParentalKey(PolicyPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
-    )
-    title = models.CharField("显示名称", max_length=200, blank=True)
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
