@@ -139,3 +139,14 @@ class CatalogItemField(serializers.Field):
 def choice_label(method_name):
     """The Chinese label of a choice field, e.g. ``choice_label("get_kind_display")``."""
     return serializers.CharField(source=method_name, read_only=True)
+
+
+def text_and_attachments():
+    """The API fields a notice and a policy both end with: summary, body, attachments."""
+    from wagtail.api import APIField
+
+    return [
+        APIField("summary"),
+        APIField("body"),
+        APIField("attachments", serializer=AttachmentListField()),
+    ]

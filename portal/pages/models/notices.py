@@ -30,7 +30,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.pages.api_fields import AttachmentListField
+from portal.pages.api_fields import text_and_attachments
 from portal.pages.attachments import PageAttachment
 from portal.pages.blocks import BodyBlock
 from portal.pages.checked import FieldProblemsMixin
@@ -309,9 +309,7 @@ class NoticePage(FieldProblemsMixin, Page):
         APIField("valid_from"),
         APIField("valid_until"),
         APIField("is_expired"),
-        APIField("summary"),
-        APIField("body"),
-        APIField("attachments", serializer=AttachmentListField()),
+        *text_and_attachments(),
     ]
 
     class Meta:

@@ -23,7 +23,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.pages.api_fields import AttachmentListField, LivePageLinkField, LivePageListField
+from portal.pages.api_fields import LivePageLinkField, LivePageListField, text_and_attachments
 from portal.pages.attachments import PageAttachment
 from portal.pages.blocks import BodyBlock
 from portal.pages.checked import FieldProblemsMixin
@@ -272,9 +272,7 @@ class PolicyPage(FieldProblemsMixin, Page):
         APIField("interpretations", serializer=LivePageListField()),
         APIField("is_interpretation"),
         APIField("topics"),
-        APIField("summary"),
-        APIField("body"),
-        APIField("attachments", serializer=AttachmentListField()),
+        *text_and_attachments(),
     ]
 
     class Meta:
