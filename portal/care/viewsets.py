@@ -9,12 +9,12 @@ inspects them but does not type them, so the rules have one door.
 from django.urls import path
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import EditView, InspectView, SnippetViewSetGroup
 
-from portal.snippets.admin_scope import ScopedSnippetViewSet
+from portal.snippets.register_admin import RegisterViewSet
 from portal.snippets.sealed_ids import PersonButtonsEditMixin, SealedIdIndexView, reveal_id_button
 
 from . import filters, forms, services
@@ -38,24 +38,15 @@ for _model in (Visit, Round, VisitWarning):
     register_permission_policy(_model, ListAndInspectPolicy(_model))
 
 
-class _FieldRecordViewSet(ScopedSnippetViewSet):
+class _FieldRecordViewSet(RegisterViewSet):
     """Records that come from the field: listed and inspected here, never typed.
 
-    ``title`` is the (field, label) of the first column, linking to the record's
-    inspect view; ``columns`` follow it.
+    The first column (``title``) links to the record's inspect view.
     """
 
     inspect_view_enabled = True
     list_per_page = 50
-    search_backend_name = None
-    title = ("", "")
-    columns = []
-
-    @property
-    def list_display(self):
-        field, label = self.title
-        link = TitleColumn(field, label=label, url_name=self.get_url_name("inspect"))
-        return [link, *self.columns]
+    title_view = "inspect"
 
 
 class VisitStateColumn(Column):
@@ -90,7 +81,7 @@ class CareObjectInspectView(LoggedViewMixin, InspectView):
     logged_where = "详情页"
 
 
-class CareObjectViewSet(ScopedSnippetViewSet):
+class CareObjectViewSet(RegisterViewSet):
     model = CareObject
     scope_field = "grid__region"
     icon = "user"
@@ -99,8 +90,8 @@ class CareObjectViewSet(ScopedSnippetViewSet):
     edit_view_class = CareObjectEditView
     inspect_view_class = CareObjectInspectView
     inspect_view_fields_exclude = ["id_number_encrypted", "id_number_hash"]
-    list_display = [
-        TitleColumn("name", label="姓名", url_name="wagtailsnippets_care_careobject:edit"),
+    title = ("name", "姓名")
+    columns = [
         "kind",
         Column("id_number_masked", label="身份证号"),
         Column("phone_masked", label="联系电话"),
@@ -112,7 +103,6 @@ class CareObjectViewSet(ScopedSnippetViewSet):
     list_per_page = 50
     filterset_class = filters.CareObjectFilterSet
     search_fields = ["name", "id_number_masked"]
-    search_backend_name = None
     list_export = ["name", "kind", "id_number_masked", "phone_masked", "grid", "active"]
     export_headings = {
         "name": "姓名",
@@ -160,6 +150,7 @@ class VisitViewSet(_FieldRecordViewSet):
     scope_field = "care_object__grid__region"
     icon = "home"
     menu_label = "走访记录"
+    related = ("care_object", "care_object__grid", "worker", "case")
     title = ("care_object", "关爱对象")
     columns = [
         Column("grid_name", label="所属网格", accessor="care_object.grid.name"),
@@ -181,15 +172,13 @@ class VisitViewSet(_FieldRecordViewSet):
     export_headings = {"care_object.name": "关爱对象", "care_object.grid": "所属网格"}
     export_filename = "走访记录"
 
-    def get_base_queryset(self, request):
-        return Visit.objects.select_related("care_object", "care_object__grid", "worker", "case")
-
 
 class RoundViewSet(_FieldRecordViewSet):
     model = Round
     scope_field = "grid__region"
     icon = "time"
     menu_label = "巡查记录"
+    related = ("grid", "worker")
     title = ("grid", "巡查网格")
     columns = ["date", "worker", "started_at", "finished_at"]
     filterset_class = filters.RoundFilterSet
@@ -198,60 +187,45 @@ class RoundViewSet(_FieldRecordViewSet):
     list_export = ["grid", "date", "worker", "started_at", "finished_at", "notes"]
     export_filename = "巡查记录"
 
-    def get_base_queryset(self, request):
-        return Round.objects.select_related("grid", "worker")
-
 
 class VisitWarningViewSet(_FieldRecordViewSet):
     model = VisitWarning
     scope_field = "care_object__grid__region"
     icon = "warning"
     menu_label = "逾期提醒记录"
+    related = ("care_object",)
     list_display = ["care_object", "date", "level", "recipients", "sent_at"]
     search_fields = ["care_object__name"]
-
-    def get_base_queryset(self, request):
-        return VisitWarning.objects.select_related("care_object")
 
 
 # --- town settings ------------------------------------------------------------------
 
 
-class VisitCadenceViewSet(ScopedSnippetViewSet):
+class VisitCadenceViewSet(RegisterViewSet):
     model = VisitCadence
     scope_field = "town"
     icon = "date"
     menu_label = "走访周期"
-    list_display = [
-        TitleColumn("town", label="乡镇/街道", url_name="wagtailsnippets_care_visitcadence:edit"),
-        "kind",
-        "days",
-    ]
+    related = ("town",)
+    title = ("town", "乡镇/街道")
+    columns = ["kind", "days"]
     filterset_class = filters.VisitCadenceFilterSet
     search_fields = ["town__name"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [FieldPanel("town"), FieldRowPanel([FieldPanel("kind"), FieldPanel("days")])],
         base_form_class=forms.VisitCadenceForm,
     )
 
-    def get_base_queryset(self, request):
-        return VisitCadence.objects.select_related("town")
 
-
-class GridRankingWeightsViewSet(ScopedSnippetViewSet):
+class GridRankingWeightsViewSet(RegisterViewSet):
     model = GridRankingWeights
     scope_field = "town"
     icon = "pick"
     menu_label = "网格评星权重"
-    list_display = [
-        TitleColumn(
-            "town", label="乡镇/街道", url_name="wagtailsnippets_care_gridrankingweights:edit"
-        ),
-        *GridRankingWeights.WEIGHT_FIELDS,
-    ]
+    related = ("town",)
+    title = ("town", "乡镇/街道")
+    columns = GridRankingWeights.WEIGHT_FIELDS
     search_fields = ["town__name"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldPanel("town"),
@@ -259,9 +233,6 @@ class GridRankingWeightsViewSet(ScopedSnippetViewSet):
         ],
         base_form_class=forms.GridRankingWeightsForm,
     )
-
-    def get_base_queryset(self, request):
-        return GridRankingWeights.objects.select_related("town")
 
 
 class CareViewSetGroup(SnippetViewSetGroup):

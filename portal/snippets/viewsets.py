@@ -3,12 +3,11 @@
 from django.db.models import Count
 from django.urls import path, reverse
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import EditView, SnippetViewSetGroup
 
 from . import filters, forms
-from .admin_scope import ScopedSnippetViewSet
 from .admin_views import (
     VIEW_FULL_ID_PERMISSION,
     CertificatePrintView,
@@ -29,6 +28,7 @@ from .models import (
     VolunteerTeam,
 )
 from .panels import OversizeWarningPanel, VolunteerTotalsPanel
+from .register_admin import RegisterViewSet
 from .scope import restrict_to_scope
 from .sealed_ids import PersonButtonsEditMixin, SealedIdIndexView, reveal_id_button
 from .volunteering import annotate_totals
@@ -49,24 +49,16 @@ class OversizeColumn(Column):
 # --- regions -------------------------------------------------------------------------
 
 
-class RegionViewSet(ScopedSnippetViewSet):
+class RegionViewSet(RegisterViewSet):
     model = Region
     scope_field = "id"
     icon = "site"
     menu_label = "行政区划"
-    list_display = [
-        TitleColumn("name", label="名称", url_name="wagtailsnippets_snippets_region:edit"),
-        "level",
-        "parent",
-        "code",
-        "effective_from",
-        "effective_until",
-        "merged_into",
-    ]
+    title = ("name", "名称")
+    columns = ["level", "parent", "code", "effective_from", "effective_until", "merged_into"]
     list_per_page = 50
     filterset_class = filters.RegionFilterSet
     search_fields = ["name", "code"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("level")]),
@@ -85,32 +77,30 @@ class RegionViewSet(ScopedSnippetViewSet):
         )
 
 
-class StaffRegionViewSet(ScopedSnippetViewSet):
+class StaffRegionViewSet(RegisterViewSet):
     model = StaffRegion
     scope_field = "region"
     icon = "group"
     menu_label = "人员辖区"
+    related = ("user", "region")
     list_display = ["user", "region"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "region__name"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [FieldPanel("user"), FieldPanel("region")], base_form_class=forms.StaffRegionForm
     )
-
-    def get_base_queryset(self, request):
-        return StaffRegion.objects.select_related("user", "region")
 
 
 # --- grids ---------------------------------------------------------------------------
 
 
-class GridViewSet(ScopedSnippetViewSet):
+class GridViewSet(RegisterViewSet):
     model = Grid
     scope_field = "region"
     icon = "table"
     menu_label = "网格"
-    list_display = [
-        TitleColumn("name", label="网格名称", url_name="wagtailsnippets_snippets_grid:edit"),
+    related = ("region",)
+    title = ("name", "网格名称")
+    columns = [
         "code",
         "region",
         "grid_type",
@@ -121,7 +111,6 @@ class GridViewSet(ScopedSnippetViewSet):
     list_per_page = 50
     filterset_class = filters.GridFilterSet
     search_fields = ["name", "code"]
-    search_backend_name = None
     list_export = ["code", "name", "region", "grid_type", "households", "population", "live"]
     export_headings = {
         "code": "网格编码",
@@ -152,16 +141,13 @@ class GridViewSet(ScopedSnippetViewSet):
     def delete_problem(grid):
         return grid_delete_problem(grid)
 
-    def get_base_queryset(self, request):
-        return Grid.objects.select_related("region")
 
-
-class GridStaffViewSet(ScopedSnippetViewSet):
+class GridStaffViewSet(RegisterViewSet):
     model = GridStaff
     icon = "user"
     menu_label = "网格工作人员"
-    list_display = [
-        TitleColumn("name", label="姓名", url_name="wagtailsnippets_snippets_gridstaff:edit"),
+    title = ("name", "姓名")
+    columns = [
         "role",
         "work_phone",
         "party_member",
@@ -171,7 +157,6 @@ class GridStaffViewSet(ScopedSnippetViewSet):
     list_per_page = 50
     filterset_class = filters.GridStaffFilterSet
     search_fields = ["name", "work_phone"]
-    search_backend_name = None
     list_export = ["name", "role", "work_phone", "party_member", "full_time"]
     export_filename = "网格工作人员"
     edit_handler = ObjectList(
@@ -197,21 +182,15 @@ class GridStaffViewSet(ScopedSnippetViewSet):
 # --- volunteers ----------------------------------------------------------------------
 
 
-class VolunteerTeamViewSet(ScopedSnippetViewSet):
+class VolunteerTeamViewSet(RegisterViewSet):
     model = VolunteerTeam
     scope_field = "region"
     icon = "group"
     menu_label = "志愿服务队"
-    list_display = [
-        TitleColumn(
-            "name", label="队伍名称", url_name="wagtailsnippets_snippets_volunteerteam:edit"
-        ),
-        "region",
-        Column("member_count", label="队员数"),
-    ]
+    title = ("name", "队伍名称")
+    columns = ["region", Column("member_count", label="队员数")]
     filterset_class = filters.VolunteerTeamFilterSet
     search_fields = ["name"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [FieldPanel("name"), FieldPanel("region"), FieldPanel("description")],
         base_form_class=forms.VolunteerTeamForm,
@@ -249,7 +228,7 @@ class VolunteerEditView(PersonButtonsEditMixin, EditView):
     person_buttons = staticmethod(_volunteer_buttons)
 
 
-class VolunteerViewSet(ScopedSnippetViewSet):
+class VolunteerViewSet(RegisterViewSet):
     model = Volunteer
     scope_field = "grid__region"
     icon = "user"
@@ -258,8 +237,8 @@ class VolunteerViewSet(ScopedSnippetViewSet):
     edit_view_class = VolunteerEditView
     # The sealed columns are never shown, not even to admins: the masked form is.
     inspect_view_fields_exclude = ["id_number_encrypted", "id_number_hash"]
-    list_display = [
-        TitleColumn("name", label="姓名", url_name="wagtailsnippets_snippets_volunteer:edit"),
+    title = ("name", "姓名")
+    columns = [
         Column("id_number_masked", label="身份证号"),
         Column("phone_masked", label="手机号码"),
         "grid",
@@ -270,7 +249,6 @@ class VolunteerViewSet(ScopedSnippetViewSet):
     list_per_page = 50
     filterset_class = filters.VolunteerFilterSet
     search_fields = ["name", "id_number_masked"]
-    search_backend_name = None
     list_export = [
         "name",
         "gender",
@@ -337,16 +315,16 @@ class VolunteerViewSet(ScopedSnippetViewSet):
         ]
 
 
-class ServiceRecordViewSet(ScopedSnippetViewSet):
+class ServiceRecordViewSet(RegisterViewSet):
     model = ServiceRecord
     scope_field = "volunteer__grid__region"
     icon = "time"
     menu_label = "志愿服务记录"
+    related = ("volunteer", "team")
     list_display = ["volunteer", "date", "hours", "activity", "team", "verifier"]
     list_per_page = 50
     filterset_class = filters.ServiceRecordFilterSet
     search_fields = ["activity", "volunteer__name", "verifier"]
-    search_backend_name = None
     list_export = ["volunteer.name", "date", "hours", "activity", "team", "verifier"]
     export_headings = {"volunteer.name": "志愿者"}
     export_filename = "志愿服务记录"
@@ -360,20 +338,17 @@ class ServiceRecordViewSet(ScopedSnippetViewSet):
         base_form_class=forms.ServiceRecordForm,
     )
 
-    def get_base_queryset(self, request):
-        return ServiceRecord.objects.select_related("volunteer", "team")
 
-
-class PointsEntryViewSet(ScopedSnippetViewSet):
+class PointsEntryViewSet(RegisterViewSet):
     model = PointsEntry
     scope_field = "volunteer__grid__region"
     icon = "pick"
     menu_label = "积分记录"
+    related = ("volunteer",)
     list_display = ["volunteer", "date", "kind", "points", "reason"]
     list_per_page = 50
     filterset_class = filters.PointsEntryFilterSet
     search_fields = ["reason", "volunteer__name"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [
             FieldPanel("volunteer"),
@@ -383,17 +358,15 @@ class PointsEntryViewSet(ScopedSnippetViewSet):
         base_form_class=forms.PointsEntryForm,
     )
 
-    def get_base_queryset(self, request):
-        return PointsEntry.objects.select_related("volunteer")
 
-
-class CertificateIssueViewSet(ScopedSnippetViewSet):
+class CertificateIssueViewSet(RegisterViewSet):
     """Read-only record of issued certificates (issued from a volunteer's page)."""
 
     model = CertificateIssue
     scope_field = "region"
     icon = "doc-full"
     menu_label = "服务证明出具记录"
+    related = ("issued_by",)
     list_display = [
         "serial",
         "volunteer_name",
@@ -404,10 +377,6 @@ class CertificateIssueViewSet(ScopedSnippetViewSet):
         "issued_by",
     ]
     search_fields = ["serial", "volunteer_name"]
-    search_backend_name = None
-
-    def get_base_queryset(self, request):
-        return CertificateIssue.objects.select_related("issued_by")
 
 
 class RegisterViewSetGroup(SnippetViewSetGroup):
