@@ -5,7 +5,9 @@ checked here, unknown filter values are rejected with a Chinese message that
 names the parameter and the value, and nothing unchecked reaches SQL.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .backends.base import CaseFilters
 
@@ -58,100 +60,116 @@ def _choices_text(choices):
     return "、".join(f"{value}（{label}）" for value, label in choices)
 
 
-def parse_case_search_params(data):
-    """``CaseSearchParams`` from a QueryDict/dict, or ``SearchParamError``."""
+def _member(choices):
+    """The value itself if it is one of ``choices`` (a TextChoices class), else None."""
+    return lambda raw: raw if raw in choices.values else None
+
+
+class _Check(NamedTuple):
+    """One search parameter: where its value goes, how it is read, what a bad one says.
+
+    ``read(raw)`` is the checked value or None; ``complaint`` is the Chinese message
+    for a bad value, ``{}`` standing for the value as shown back to the user. A
+    filter's value goes on ``params.filters`` (and is remembered in ``selected``);
+    paging values go on ``params`` itself.
+    """
+
+    name: str
+    attribute: str
+    read: Callable
+    complaint: str
+    is_filter: bool = True
+
+
+def _checks():
     from portal.cases.models import Case, CaseCategory
     from portal.snippets.models import Grid, Region
 
+    def category(raw):
+        if len(raw) > 30:
+            return None
+        return CaseCategory.objects.filter(code=raw).values_list("id", flat=True).first()
+
+    def grid(raw):
+        if len(raw) > 20:
+            return None
+        return Grid.objects.filter(code=raw).values_list("id", flat=True).first()
+
+    def village(raw):
+        village_id = _int_in_range(raw, 1, 2**62)
+        if village_id is None:
+            return None
+        villages = Region.objects.filter(id=village_id, level=Region.Level.VILLAGE)
+        return village_id if villages.exists() else None
+
+    def in_range(low, high):
+        return lambda raw: _int_in_range(raw, low, high)
+
+    statuses = _choices_text(Case.Status.choices)
+    sources = _choices_text(Case.Source.choices)
+    return (
+        _Check(
+            "page",
+            "page",
+            in_range(1, MAX_PAGE),
+            f"页码“{{}}”无效：应为 1 到 {MAX_PAGE} 之间的整数（参数 page）",
+            is_filter=False,
+        ),
+        _Check(
+            "page_size",
+            "page_size",
+            in_range(1, MAX_PAGE_SIZE),
+            f"每页条数“{{}}”无效：应为 1 到 {MAX_PAGE_SIZE} 之间的整数（参数 page_size）",
+            is_filter=False,
+        ),
+        _Check(
+            "category", "category_id", category, "事件类别“{}”不存在（参数 category 应为类别代码）"
+        ),
+        _Check(
+            "status",
+            "status",
+            _member(Case.Status),
+            f"状态“{{}}”无效（参数 status），可选：{statuses}",
+        ),
+        _Check(
+            "source",
+            "source",
+            _member(Case.Source),
+            f"事件来源“{{}}”无效（参数 source），可选：{sources}",
+        ),
+        _Check("grid", "grid_id", grid, "网格编码“{}”不存在（参数 grid）"),
+        _Check(
+            "village",
+            "village_id",
+            village,
+            "村（社区）编号“{}”不存在（参数 village 应为村/社区的编号）",
+        ),
+        _Check(
+            "year",
+            "year",
+            in_range(*YEAR_RANGE),
+            "年份“{}”无效：应为四位数字的年份，如 2024（参数 year）",
+        ),
+    )
+
+
+def parse_case_search_params(data):
+    """``CaseSearchParams`` from a QueryDict/dict, or ``SearchParamError``."""
     errors = {}
     params = CaseSearchParams(q=str(data.get("q", "") or ""))
-
-    def given(name):
-        value = data.get(name, "")
-        return str(value).strip() if value is not None else ""
-
-    raw = given("page")
-    if raw:
-        page = _int_in_range(raw, 1, MAX_PAGE)
-        if page is None:
-            errors["page"] = (
-                f"页码“{_shown(raw)}”无效：应为 1 到 {MAX_PAGE} 之间的整数（参数 page）"
-            )
+    for check in _checks():
+        value = data.get(check.name, "")
+        raw = str(value).strip() if value is not None else ""
+        if not raw:
+            continue
+        checked = check.read(raw)
+        if checked is None:
+            errors[check.name] = check.complaint.format(_shown(raw))
+        elif check.is_filter:
+            setattr(params.filters, check.attribute, checked)
+            params.selected[check.name] = raw
         else:
-            params.page = page
-    raw = given("page_size")
-    if raw:
-        size = _int_in_range(raw, 1, MAX_PAGE_SIZE)
-        if size is None:
-            errors["page_size"] = (
-                f"每页条数“{_shown(raw)}”无效：应为 1 到 {MAX_PAGE_SIZE} 之间的整数（参数 page_size）"
-            )
-        else:
-            params.page_size = size
-
-    filters = params.filters
-    raw = given("category")
-    if raw:
-        category_id = (
-            CaseCategory.objects.filter(code=raw[:30]).values_list("id", flat=True).first()
-        )
-        if category_id is None or len(raw) > 30:
-            errors["category"] = f"事件类别“{_shown(raw)}”不存在（参数 category 应为类别代码）"
-        else:
-            filters.category_id = category_id
-            params.selected["category"] = raw
-    raw = given("status")
-    if raw:
-        if raw in Case.Status.values:
-            filters.status = raw
-            params.selected["status"] = raw
-        else:
-            errors["status"] = (
-                f"状态“{_shown(raw)}”无效（参数 status），可选：{_choices_text(Case.Status.choices)}"
-            )
-    raw = given("source")
-    if raw:
-        if raw in Case.Source.values:
-            filters.source = raw
-            params.selected["source"] = raw
-        else:
-            errors["source"] = (
-                f"事件来源“{_shown(raw)}”无效（参数 source），可选：{_choices_text(Case.Source.choices)}"
-            )
-    raw = given("grid")
-    if raw:
-        grid_id = None
-        if len(raw) <= 20:
-            grid_id = Grid.objects.filter(code=raw).values_list("id", flat=True).first()
-        if grid_id is None:
-            errors["grid"] = f"网格编码“{_shown(raw)}”不存在（参数 grid）"
-        else:
-            filters.grid_id = grid_id
-            params.selected["grid"] = raw
-    raw = given("village")
-    if raw:
-        village_id = _int_in_range(raw, 1, 2**62)
-        if (
-            village_id is not None
-            and not Region.objects.filter(id=village_id, level=Region.Level.VILLAGE).exists()
-        ):
-            village_id = None
-        if village_id is None:
-            errors["village"] = (
-                f"村（社区）编号“{_shown(raw)}”不存在（参数 village 应为村/社区的编号）"
-            )
-        else:
-            filters.village_id = village_id
-            params.selected["village"] = raw
-    raw = given("year")
-    if raw:
-        year = _int_in_range(raw, *YEAR_RANGE)
-        if year is None:
-            errors["year"] = f"年份“{_shown(raw)}”无效：应为四位数字的年份，如 2024（参数 year）"
-        else:
-            filters.year = year
-            params.selected["year"] = raw
-
+            setattr(params, check.attribute, checked)
     if errors:
         raise SearchParamError(errors)
     return params
