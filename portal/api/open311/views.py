@@ -310,10 +310,22 @@ class ServiceRequestListView(Open311View):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class ServiceRequestDetailView(Open311View):
+def first_or_404(rows, message):
+    """The first of ``rows``, or a GeoReport 404 saying ``message``."""
+    found = rows.first()
+    if found is None:
+        raise exceptions.NotFound(message)
+    return found
+
+
+class _OneRequestView(Open311View):
+    """A look-up answered, as the specification wants, by a list of one request."""
+
     xml_root = "service_requests"
     xml_item = "request"
 
+
+class ServiceRequestDetailView(_OneRequestView):
     @extend_schema(
         tags=[TAG],
         summary="单个公开事件",
@@ -322,21 +334,15 @@ class ServiceRequestDetailView(Open311View):
     )
     def get(self, request, service_request_id, format=None):
         key = self.presented_key(required=False)
-        case = (
-            mapping.visible_cases(key)
-            .select_related("category", "grid", "village")
-            .filter(number=service_request_id)
-            .first()
+        cases = mapping.visible_cases(key).select_related("category", "grid", "village")
+        case = first_or_404(
+            cases.filter(number=service_request_id),
+            f"未找到编号为“{service_request_id}”的公开事件",
         )
-        if case is None:
-            raise exceptions.NotFound(f"未找到编号为“{service_request_id}”的公开事件")
         return keyed(Response(ServiceRequestSerializer([case], many=True).data), key)
 
 
-class TokenView(Open311View):
-    xml_root = "service_requests"
-    xml_item = "request"
-
+class TokenView(_OneRequestView):
     @extend_schema(
         tags=[TAG],
         summary="按回执令牌查询事件编号",
@@ -344,11 +350,8 @@ class TokenView(Open311View):
         responses={200: TokenSerializer(many=True), 404: ERRORS[404]},
     )
     def get(self, request, token, format=None):
-        submission = (
-            Open311Submission.objects.select_related("case").filter(token=token[:40]).first()
-        )
-        if submission is None:
-            raise exceptions.NotFound("未找到该回执令牌")
+        submissions = Open311Submission.objects.select_related("case")
+        submission = first_or_404(submissions.filter(token=token[:40]), "未找到该回执令牌")
         return Response(TokenSerializer([submission], many=True).data)
 
 
