@@ -208,3 +208,13 @@ def edit_url(page):
     from django.urls import reverse
 
     return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+@pytest.fixture
+def submitted(client, editor, tree):
+    """A disclosure the editor created in 东湖社区 and submitted for moderation."""
+    client.force_login(editor)
+    response = client.post(add_url(tree["东湖社区"]), {**form_data(), "action-submit": "1"})
+    assert response.status_code == 302
+    client.logout()
+    return DisclosurePage.objects.get(slug="meeting-2026-q3")

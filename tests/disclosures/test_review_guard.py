@@ -25,15 +25,6 @@ def superuser(django_user_model, tree):
 
 
 @pytest.fixture
-def submitted(client, editor, tree):
-    client.force_login(editor)
-    response = client.post(add_url(tree["东湖社区"]), {**form_data(), "action-submit": "1"})
-    assert response.status_code == 302
-    client.logout()
-    return DisclosurePage.objects.get(slug="meeting-2026-q3")
-
-
-@pytest.fixture
 def draft(client, editor, tree):
     client.force_login(editor)
     client.post(add_url(tree["东湖社区"]), form_data())

@@ -6,20 +6,10 @@ from django.urls import reverse
 
 from portal.groups import EDITOR, TOWN_ADMIN
 from portal.pages.disclosures import review
-from portal.pages.models import DisclosurePage
 
-from .conftest import _user, add_url, form_data
+from .conftest import _user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def submitted(client, editor, tree):
-    client.force_login(editor)
-    response = client.post(add_url(tree["东湖社区"]), {**form_data(), "action-submit": "1"})
-    assert response.status_code == 302
-    client.logout()
-    return DisclosurePage.objects.get(slug="meeting-2026-q3")
 
 
 def _dashboard(client, user):

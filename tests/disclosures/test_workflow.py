@@ -26,17 +26,6 @@ def approve_url(page, task_state, action="approve"):
     return reverse("wagtailadmin_pages:workflow_action", args=(page.pk, action, task_state.pk))
 
 
-@pytest.fixture
-def submitted(client, editor, tree):
-    """A disclosure the editor created and submitted for moderation."""
-    login(client, editor)
-    response = client.post(add_url(tree["东湖社区"]), {**form_data(), "action-submit": "1"})
-    assert response.status_code == 302
-    page = DisclosurePage.objects.get(slug="meeting-2026-q3")
-    client.logout()
-    return page
-
-
 def test_editor_publish_only_saves_a_draft(client, editor, tree):
     login(client, editor)
     response = client.post(add_url(tree["东湖社区"]), {**form_data(), "action-publish": "1"})
