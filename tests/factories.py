@@ -177,3 +177,21 @@ def finance_disclosure(
             **fields,
         )
     )
+
+
+def notice_form_data(title, **fields):
+    """POST data of Wagtail's add/edit form for a NoticePage (empty body, no attachments)."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    data = {
+        "title": title,
+        "slug": "",
+        "date": "2026-05-01",
+        "category": "notice",
+        "issuing_unit": "东湖社区居民委员会",
+        "summary": "",
+        "body": streamfield([]),
+        "attachments": inline_formset([]),
+    }
+    data.update(fields)
+    return nested_form_data(data)

@@ -18,6 +18,7 @@ from portal.pages.disclosures.hooks import LEAK_CONFIRMED_ACTION
 from portal.pages.models import DisclosurePage, NoticeIndexPage, NoticePage
 from portal.snippets.models import GridStaff
 from portal.snippets.pii import id_check_code
+from tests.factories import notice_form_data
 
 from .conftest import add_url, form_data
 
@@ -242,23 +243,10 @@ def test_consent_never_lets_an_id_number_through(client, editor, tree):
 
 
 def test_a_notice_is_checked_before_publication(client, django_user_model, home):
-    from wagtail.test.utils.form_data import nested_form_data, streamfield
-
     index = home.add_child(instance=NoticeIndexPage(title="通知公告", slug="notices"))
     admin = django_user_model.objects.create_superuser("root", password="pw")
     client.force_login(admin)
-    data = nested_form_data(
-        {
-            "title": f"关于王某（{ID_NUMBER}）的公示",
-            "slug": "notice-1",
-            "date": "2026-05-01",
-            "category": "notice",
-            "issuing_unit": "东湖社区居民委员会",
-            "summary": "",
-            "body": streamfield([]),
-            "attachments": inline_formset([]),
-        }
-    )
+    data = notice_form_data(f"关于王某（{ID_NUMBER}）的公示", slug="notice-1")
     response = client.post(
         f"/admin/pages/add/pages/noticepage/{index.pk}/", {**data, "action-publish": "1"}
     )

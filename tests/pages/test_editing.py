@@ -3,10 +3,11 @@
 import pytest
 from django.conf import settings
 from wagtail.models import Page
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.test.utils.form_data import streamfield
 
 from portal.pages.models import NoticePage
 from portal.pages.slugs import MAX_LENGTH, short_slug
+from tests.factories import notice_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +22,7 @@ def admin_client(client, django_user_model):
 
 
 def notice_data(**fields):
-    data = {
-        "title": TITLE,
-        "slug": "",
-        "date": "2026-05-01",
-        "category": "notice",
-        "issuing_unit": "东湖社区居民委员会",
-        "summary": "",
-        "body": streamfield([]),
-        "attachments": inline_formset([]),
-    }
-    data.update(fields)
-    return nested_form_data(data)
+    return notice_form_data(TITLE, **fields)
 
 
 def add_notice_url(index):

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from portal.pages.models import NoticePage, PolicyPage
+from tests.factories import notice_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -86,20 +86,12 @@ def test_invalid_data_is_not_saved(make_policy):
 def test_admin_form_shows_the_chinese_field_error(client, django_user_model, notice_index):
     admin = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
     client.force_login(admin)
-    data = nested_form_data(
-        {
-            "title": "关于停水的通知",
-            "slug": "water-cut",
-            "date": "2026-05-01",
-            "category": "notice",
-            "issuing_unit": "东湖社区居民委员会",
-            "valid_from": "2026-05-10",
-            "valid_until": "2026-05-01",
-            "pinned_until": "2026-06-01",
-            "summary": "",
-            "body": streamfield([]),
-            "attachments": inline_formset([]),
-        }
+    data = notice_form_data(
+        "关于停水的通知",
+        slug="water-cut",
+        valid_from="2026-05-10",
+        valid_until="2026-05-01",
+        pinned_until="2026-06-01",
     )
     response = client.post(f"/admin/pages/add/pages/noticepage/{notice_index.pk}/", data)
     assert response.status_code == 200  # the form comes back instead of redirecting
