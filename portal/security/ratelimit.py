@@ -238,7 +238,7 @@ def configuration_problems():
         try:
             parse_rate(text)
         except ValueError as error:
-            hint = "频率写成“次数/时间单位”，单位为 s、m、h、d，如 60/m、5/15m；None 表示不限"
+            hint = "频率写成“次数/时间单位”，单位为 s、m、h、d，如 60/m、5/15m；None（环境变量中写 off）表示不限"
             problems.append((checks.ERROR, "E002", f"RATE_LIMITS[{bucket!r}]：{error}", hint))
         if bucket not in known:
             hint = "可用的限流桶：" + "、".join(sorted(known))

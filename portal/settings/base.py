@@ -316,6 +316,7 @@ _RATE_LIMIT_OPTIONS = {
     "RATE_LIMIT_REDIS_URL",
     "RATE_LIMIT_REDIS_PREFIX",
     "RATE_LIMIT_CLIENT_IP_HEADER",
+    "RATE_LIMIT_RULES",
 }
 RATE_LIMITS = {
     name.removeprefix("RATE_LIMIT_").lower(): None if value.strip().lower() == "off" else value

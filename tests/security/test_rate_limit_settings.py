@@ -47,6 +47,9 @@ def test_manage_py_check_refuses_a_bad_rate_from_the_environment():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "RATE_LIMIT_QUESTION_PHONE": "fast",
+        # accepted: "off" switches a bucket off; the store is an option, not a bucket
+        "RATE_LIMIT_SEARCH": "off",
+        "RATE_LIMIT_STORE": "database",
     }
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
@@ -60,6 +63,7 @@ def test_manage_py_check_refuses_a_bad_rate_from_the_environment():
     assert result.returncode != 0
     assert "portal_security.E002" in result.stderr
     assert "RATE_LIMITS['question_phone']" in result.stderr and "“fast”" in result.stderr
+    assert "identified 1 issue" in result.stderr, result.stderr
 
 
 def test_good_settings_pass_and_an_unknown_bucket_is_a_warning(settings):
