@@ -53,7 +53,11 @@ def test_wrong_code_and_wrong_number_get_the_same_answer(client, reported):
 
 def test_code_brute_force_is_limited_per_number(client, reported, settings):
     case, code = reported
-    settings.CASE_TRACKING_LIMITS = {"number": (5, 900), "client": (1000, 3600)}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "case_tracking_number": "5/15m",
+        "case_tracking_address": "1000/h",
+    }
     for guess in range(5):
         response = client.post(
             "/cases/track/",
@@ -71,7 +75,11 @@ def test_code_brute_force_is_limited_per_number(client, reported, settings):
 
 def test_code_brute_force_is_limited_per_address(client, reported, settings):
     case, code = reported
-    settings.CASE_TRACKING_LIMITS = {"number": (1000, 900), "client": (3, 3600)}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "case_tracking_number": "1000/15m",
+        "case_tracking_address": "3/h",
+    }
     for guess in range(3):
         track(client, f"AJ20260000{guess:02d}", "00000000")
     response = track(client, case.number, code)
