@@ -195,3 +195,15 @@ def notice_form_data(title, **fields):
     }
     data.update(fields)
     return nested_form_data(data)
+
+
+def dispute_and_sanitation(dispute_name="矛盾纠纷"):
+    """The two case categories most tests need: a dispute (30 days) and 环境卫生 (7 days)."""
+    from portal.cases.models import CaseCategory
+
+    return SimpleNamespace(
+        dispute=CaseCategory.objects.create(
+            name=dispute_name, code="dispute", deadline_days=30, is_dispute=True
+        ),
+        sanitation=CaseCategory.objects.create(name="环境卫生", code="sanitation", deadline_days=7),
+    )

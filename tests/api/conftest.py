@@ -14,9 +14,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from wagtail.models import APIToken
 
-from portal.cases.models import Case, CaseCategory
+from portal.cases.models import Case
 from portal.snippets.models import Grid, GridStaff
-from tests.factories import make_staff, region_tree
+from tests.factories import dispute_and_sanitation, make_staff, region_tree
 
 # Private values that must never appear in any public response.
 REPORTER_NAME = "钱多多"
@@ -70,12 +70,7 @@ def tree(db):
 
 @pytest.fixture
 def categories(db):
-    return SimpleNamespace(
-        dispute=CaseCategory.objects.create(
-            name="邻里纠纷", code="dispute", deadline_days=30, is_dispute=True
-        ),
-        sanitation=CaseCategory.objects.create(name="环境卫生", code="sanitation", deadline_days=7),
-    )
+    return dispute_and_sanitation("邻里纠纷")
 
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))

@@ -18,7 +18,7 @@ from portal.care import services
 from portal.care.models import CareObject, GridRankingWeights, Round, Visit
 from portal.cases.models import Case, CaseCategory
 from portal.cases.services import create_case
-from portal.snippets.models import Region
+from tests.factories import region_tree
 from tests.registers.conftest import make_grid, make_user, valid_id
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -46,22 +46,11 @@ def make_care_object(grid, name, seq, kind=CareObject.Kind.ALONE_ELDERLY, create
 @pytest.fixture
 def care(db):
     groups.ensure_groups()
-    county = Region.objects.create(name="清河县", level=Region.Level.COUNTY, code="411523000000")
-    town_a = Region.objects.create(
-        name="青石街道", level=Region.Level.TOWN, parent=county, code="411523001000"
+    tree = region_tree(
+        other_town=("白沙镇", "411523101000"), other_village=("白沙村", "411523101201")
     )
-    town_b = Region.objects.create(
-        name="白沙镇", level=Region.Level.TOWN, parent=county, code="411523101000"
-    )
-    x = Region.objects.create(
-        name="东湖社区", level=Region.Level.VILLAGE, parent=town_a, code="411523001001"
-    )
-    y = Region.objects.create(
-        name="西岭村", level=Region.Level.VILLAGE, parent=town_a, code="411523001201"
-    )
-    z = Region.objects.create(
-        name="白沙村", level=Region.Level.VILLAGE, parent=town_b, code="411523101201"
-    )
+    county, town_a, town_b = tree.county, tree.town, tree.other_town
+    x, y, z = tree.donghu, tree.xiling, tree.baisha
     grid_a = make_grid(x, "411523001001001", "东湖第一网格")
     grid_b = make_grid(y, "411523001201001", "西岭第一网格")
     grid_c = make_grid(z, "411523101201001", "白沙第一网格")

@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from portal import groups
 from portal.cases import services
-from portal.cases.models import CaseCategory
 from portal.snippets.models import Grid
-from tests.factories import make_staff, region_tree
+from tests.factories import dispute_and_sanitation, make_staff, region_tree
 
 
 @pytest.fixture
@@ -43,12 +42,7 @@ def tree(db):
 
 @pytest.fixture
 def categories(db):
-    return SimpleNamespace(
-        dispute=CaseCategory.objects.create(
-            name="矛盾纠纷", code="dispute", deadline_days=30, is_dispute=True
-        ),
-        sanitation=CaseCategory.objects.create(name="环境卫生", code="sanitation", deadline_days=7),
-    )
+    return dispute_and_sanitation()
 
 
 @pytest.fixture
