@@ -15,11 +15,13 @@ from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from import_export import fields, resources
 
+from portal.cases import fields as case_fields
 from portal.cases.models import Case
 from portal.snippets.models import Grid, GridStaff, Volunteer
 from portal.snippets.pii import decrypt_id_number
 
 LIST_SEPARATOR = "、"
+_CASE_HEADERS = {f.name: f.label for f in case_fields.SHEET}
 
 
 def _local(moment):
@@ -158,48 +160,22 @@ class VolunteerResource(resources.ModelResource):
 
 
 class CaseResource(resources.ModelResource):
-    number = fields.Field(attribute="number", column_name="案件编号")
-    title = fields.Field(attribute="title", column_name="标题")
-    description = fields.Field(attribute="description", column_name="事件描述")
-    category = fields.Field(column_name="事件类别")
-    source = fields.Field(column_name="事件来源")
-    grid = fields.Field(column_name="所属网格")
-    place = fields.Field(attribute="place", column_name="发生地点")
-    reported_at = fields.Field(column_name="上报时间")
-    status = fields.Field(column_name="当前状态")
-    closed_at = fields.Field(column_name="办结时间")
-    resolution = fields.Field(attribute="resolution", column_name="处置结果")
-    satisfaction = fields.Field(column_name="满意度")
-    is_public = fields.Field(column_name="是否公开")
-    public_summary = fields.Field(attribute="public_summary", column_name="公开摘要")
-    reporter_name = fields.Field(attribute="reporter_name", column_name="反映人")
-    reporter_phone = fields.Field(attribute="reporter_phone", column_name="反映人电话")
-    handler_unit = fields.Field(attribute="handler_unit", column_name="处置单位")
-    deadline = fields.Field(column_name="办理期限")
+    """The case sheet: the columns ``portal.cases.fields`` declares, in its order, under its headers.
+
+    The importer reads the same declaration (``imports.importers.cases``), so a
+    column added there is exported and imported under one header. Plain fields
+    export as they are; the ``dehydrate_*`` methods below write choices, related
+    objects and times the way people type them.
+    """
 
     class Meta:
         model = Case
-        fields = (
-            "number",
-            "title",
-            "description",
-            "category",
-            "source",
-            "grid",
-            "place",
-            "reported_at",
-            "status",
-            "closed_at",
-            "resolution",
-            "satisfaction",
-            "is_public",
-            "public_summary",
-            "reporter_name",
-            "reporter_phone",
-            "handler_unit",
-            "deadline",
-        )
+        fields = tuple(f.name for f in case_fields.SHEET)
         export_order = fields
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        return fields.Field(attribute=field_name, column_name=_CASE_HEADERS[field_name])
 
     @staticmethod
     def queryset():
