@@ -8,7 +8,9 @@ joined with 、, datetimes in local time.
 
 Import does not go through these resources (see ``imports.importers.base`` for
 why); ``bench/bench_import.py`` uses import-export's stock row-by-row import
-as the baseline it measures against.
+as the baseline it measures against. So the grid and volunteer sheets are plain
+``Resource`` classes: their columns are the fields declared on them, in order.
+The case sheet's columns come from ``portal.cases.fields`` (``CaseResource``).
 """
 
 from django.db.models import Prefetch, Sum
@@ -28,7 +30,7 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-class GridResource(resources.ModelResource):
+class GridResource(resources.Resource):
     code = fields.Field(attribute="code", column_name="网格编码")
     name = fields.Field(attribute="name", column_name="网格名称")
     town = fields.Field(column_name="所属乡镇（街道）")
@@ -41,24 +43,6 @@ class GridResource(resources.ModelResource):
     workers = fields.Field(column_name="专职网格员")
     coverage = fields.Field(attribute="coverage", column_name="覆盖范围")
     notes = fields.Field(attribute="notes", column_name="备注")
-
-    class Meta:
-        model = Grid
-        fields = (
-            "code",
-            "name",
-            "town",
-            "village",
-            "grid_type",
-            "households",
-            "population",
-            "leader",
-            "leader_phone",
-            "workers",
-            "coverage",
-            "notes",
-        )
-        export_order = fields
 
     @staticmethod
     def queryset():
@@ -89,7 +73,7 @@ class GridResource(resources.ModelResource):
         return LIST_SEPARATOR.join(p.name for p in self._staff(grid, GridStaff.Role.FULL_TIME))
 
 
-class VolunteerResource(resources.ModelResource):
+class VolunteerResource(resources.Resource):
     name = fields.Field(attribute="name", column_name="姓名")
     gender = fields.Field(column_name="性别")
     id_number = fields.Field(column_name="身份证号")
@@ -102,24 +86,6 @@ class VolunteerResource(resources.ModelResource):
     registration_date = fields.Field(attribute="registration_date", column_name="注册日期")
     hours = fields.Field(column_name="累计服务时长（小时）")
     notes = fields.Field(attribute="notes", column_name="备注")
-
-    class Meta:
-        model = Volunteer
-        fields = (
-            "name",
-            "gender",
-            "id_number",
-            "phone",
-            "birth_date",
-            "political_status",
-            "grid",
-            "teams",
-            "skills",
-            "registration_date",
-            "hours",
-            "notes",
-        )
-        export_order = fields
 
     def __init__(self, *, full_id_numbers=False, **kwargs):
         super().__init__(**kwargs)

@@ -6,7 +6,9 @@ with the app), so that ``search/`` holds only the generic machinery — Chinese
 analysis, the query parser, the embedded and Elasticsearch backends and the
 index layout (``search.documents``) — and never names a column of ``Case``.
 
-An embedded-index document fills the layout's four text columns:
+A document fills the layout's four text columns (which fields fill each is
+declared in ``portal.cases.fields.INDEX``, which refuses a field that is not
+public in a column the public may match):
 
 - ``title``    the case title (public; weighted highest);
 - ``summary``  the anonymised public summary (public);
@@ -40,17 +42,10 @@ TEXT_PATHS = {
 }
 # The source is stored by its code; its text is its Chinese name (``source_labels``).
 _CHOICE_PATH = "source"
-# What the filter/facet columns (``search.documents.FILTER_COLUMNS``) are read
-# from; ``year`` is the local year of ``reported_at``.
-FILTER_PATHS = (
-    "is_public",
-    "category_id",
-    "status",
-    "village_id",
-    "grid_id",
-    "source",
-    "reported_at",
-)
+# The filter/facet columns (``search.documents.FILTER_COLUMNS``) are read from
+# the fields of the same name, but for ``year``: the local year of ``reported_at``
+# (itself a filter column).
+FILTER_PATHS = tuple(c for c in documents.FILTER_COLUMNS if c != "year")
 
 
 def _row_fields():
@@ -64,7 +59,7 @@ def _row_fields():
 # ``Case.objects.values_list(*CASE_ROW_FIELDS)`` feeds both ``document_for_row``
 # (the embedded index) and ``es_source_for_row`` (the Elasticsearch ``_source``).
 CASE_ROW_FIELDS = _row_fields()
-ES_ROW_FIELDS = CASE_ROW_FIELDS
+ES_ROW_FIELDS = CASE_ROW_FIELDS  # the name search.backends.elasticsearch imports
 _AT = {path: position for position, path in enumerate(CASE_ROW_FIELDS)}
 _TEXT_POSITIONS = {column: tuple(_AT[p] for p in paths) for column, paths in TEXT_PATHS.items()}
 

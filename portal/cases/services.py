@@ -527,6 +527,17 @@ def create_case_once(*, user, submission_key, **fields):
         return Case.objects.get(submission_key=submission_key), False
 
 
+def _lock_for(case, user, verb, verb_label):
+    """The case's row, locked, once ``user`` may ``verb`` (change, delete) it; None: trusted."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if user is not None:
+        if not user.has_perm(f"cases.{verb}_case"):
+            raise CasePermissionError(f"您没有{verb_label}案件的权限", code="forbidden")
+        if not region_in_scope(user, locked.village_id):
+            raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+    return locked
+
+
 def update_case(case, user, **fields):
     """Change a case's descriptive fields. Returns the updated case.
 
@@ -540,12 +551,7 @@ def update_case(case, user, **fields):
         raise CaseRuleError(f"“{labels}”只能通过案件流转修改，不能直接编辑")
     _refuse_unknown("update_case", fields, EDITABLE_FIELDS)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if user is not None:
-            if not user.has_perm("cases.change_case"):
-                raise CasePermissionError("您没有修改案件的权限", code="forbidden")
-            if not region_in_scope(user, locked.village_id):
-                raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+        locked = _lock_for(case, user, "change", "修改")
         old_category_id, old_reported_at = locked.category_id, locked.reported_at
         for name, value in fields.items():
             setattr(locked, name, value)
@@ -568,12 +574,7 @@ def update_case(case, user, **fields):
 def delete_case(case, user):
     """Delete a case and its events, and drop it from the index."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if user is not None:
-            if not user.has_perm("cases.delete_case"):
-                raise CasePermissionError("您没有删除案件的权限", code="forbidden")
-            if not region_in_scope(user, locked.village_id):
-                raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+        locked = _lock_for(case, user, "delete", "删除")
         pk = locked.pk
         locked.delete()
         indexing.cases_deleted([pk])
