@@ -41,7 +41,7 @@ class CaseField:
     edit: bool = False
     # Changed only by the lifecycle or the services: ``update_case`` refuses it with a message.
     lifecycle: bool = False
-    # Shown to the public on public case pages and matched by public searches.
+    # Fit for the public: only such fields may fill the index columns public searches match.
     public: bool = False
     # The reporter's contact data: never indexed, never part of a search result.
     personal: bool = False
@@ -93,18 +93,13 @@ CASE_FIELDS = (
 )  # fmt: skip
 
 
-def names(case_fields=CASE_FIELDS, **flags):
+def names(**flags):
     """The names of the fields whose attributes equal ``flags``, in declaration order."""
-    return tuple(f.name for f in case_fields if all(getattr(f, k) == v for k, v in flags.items()))
+    return tuple(f.name for f in CASE_FIELDS if all(getattr(f, k) == v for k, v in flags.items()))
 
 
-def by_name(case_fields=CASE_FIELDS):
-    return {f.name: f for f in case_fields}
-
-
-def sheet(case_fields=CASE_FIELDS):
-    """The spreadsheet columns, in order."""
-    return tuple(f for f in case_fields if f.label)
+def by_name():
+    return {f.name: f for f in CASE_FIELDS}
 
 
 # The case index's text columns and the fields that fill each, in order (the
@@ -125,9 +120,8 @@ EDITABLE = frozenset(names(edit=True))
 LIFECYCLE = frozenset(names(lifecycle=True))
 SHOWN = names(shown=True)
 ADMIN_SEARCH = names(admin_search=True)
-SHEET = sheet()
+SHEET = tuple(f for f in CASE_FIELDS if f.label)
 IMPORTED = tuple(f for f in SHEET if f.imported)
-PERSONAL = frozenset(names(personal=True))
 
 
 def arrange(selected, layout):

@@ -174,3 +174,20 @@ def test_the_services_refuse_fields_the_declaration_does_not_give_them(make_case
         services.update_case(case, users.donghu, reporter_email="a@example.com")
     with pytest.raises(services.CaseRuleError):
         services.update_case(case, users.donghu, status=Case.Status.CLOSED)
+
+
+def test_a_column_added_to_the_declaration_reaches_the_importer(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from imports.cleaning import clean_text
+    from imports.importers import cases as case_importer
+
+    added = case_fields.CaseField("reporter_email", "反映人邮箱", personal=True)
+    monkeypatch.setattr(case_fields, "IMPORTED", (*case_fields.IMPORTED, added))
+    with pytest.raises(ImproperlyConfigured, match="reporter_email"):
+        case_importer._columns()  # a declared column the importer cannot read
+    monkeypatch.setitem(case_importer.READING, "reporter_email", {"clean": clean_text})
+    assert (case_importer._columns()[-1].key, case_importer._columns()[-1].header) == (
+        "reporter_email",
+        "反映人邮箱",
+    )
