@@ -403,9 +403,8 @@ class CaseImporter(BaseImporter):
             return None
 
     def _header_for_field(self, field_name):
-        key = {"category": "category", "grid": "grid", "__all__": "number"}.get(
-            field_name, field_name
-        )
+        """The column a rule's error belongs to: the field's own; a whole-case error, the number's."""
+        key = KEY if field_name == "__all__" else field_name
         if any(col.key == key for col in self.columns):
             return self.header(key)
         return ""

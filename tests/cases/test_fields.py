@@ -75,7 +75,7 @@ def test_export_and_import_share_the_declared_columns_in_order():
     assert compared == [f.label for f in sheet if f.imported and f.name != "number"]
 
 
-def test_an_exported_case_fills_every_declared_column(make_case):
+def test_an_exported_case_is_written_under_the_declared_headers(make_case):
     case = make_case(place="东湖社区3号楼", reporter_name="张三", reporter_phone="13912345678")
     resource = CaseResource()
     row = dict(zip(resource.get_export_headers(), resource.export_resource(case), strict=True))
