@@ -62,6 +62,8 @@ CASE_ROW_FIELDS = _row_fields()
 ES_ROW_FIELDS = CASE_ROW_FIELDS  # the name search.backends.elasticsearch imports
 _AT = {path: position for position, path in enumerate(CASE_ROW_FIELDS)}
 _TEXT_POSITIONS = {column: tuple(_AT[p] for p in paths) for column, paths in TEXT_PATHS.items()}
+# Where the source's text is in a row, if the index reads it as text.
+_CHOICE_AT = _AT[_CHOICE_PATH] if any(_CHOICE_PATH in p for p in TEXT_PATHS.values()) else None
 
 # What a search result loads; never the reporter's name or phone, so nothing
 # downstream can leak them.
@@ -116,18 +118,13 @@ def rows_after(last_id, limit, fields=CASE_ROW_FIELDS):
 
 def _texts(row, source_labels):
     """``{column: text}`` of one row: the column's non-empty values, space-joined."""
-    choice = _AT[_CHOICE_PATH]
-    texts = {}
-    for column, positions in _TEXT_POSITIONS.items():
-        parts = []
-        for position in positions:
-            value = row[position]
-            if position == choice:
-                value = source_labels.get(value, "")
-            if value:
-                parts.append(value)
-        texts[column] = " ".join(parts)
-    return texts
+    if _CHOICE_AT is not None:
+        row = list(row)
+        row[_CHOICE_AT] = source_labels.get(row[_CHOICE_AT], "")
+    return {
+        column: " ".join([row[p] for p in positions if row[p]])
+        for column, positions in _TEXT_POSITIONS.items()
+    }
 
 
 def document_for_row(row, source_labels, time_zone):
