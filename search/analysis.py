@@ -7,7 +7,9 @@ every query therefore goes through the same three steps:
 1. ``normalize``: full-width → half-width (NFKC), traditional → simplified
    (OpenCC's t2s, the C++ library: converting a text costs about what scanning
    it for a traditional character would, so every text is converted), case
-   folding.
+   folding. OpenCC's tables decide the normalised form the index stores, so
+   its version is pinned in constraints.txt and an upgrade is followed by
+   ``rebuild_search_index``.
 2. jieba segmentation with the governance user dictionary in
    ``search/data/userdict.txt``. The index side uses search mode
    (``cut_for_search``), which also emits the dictionary words inside a long
