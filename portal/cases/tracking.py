@@ -30,6 +30,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -100,7 +101,8 @@ def _keys(request, number):
 
 
 def attempt_refusal(request, number):
-    """A Chinese message when look-ups for ``number`` or from this client are blocked, else ''.
+    """``(Chinese message, seconds)`` while look-ups for ``number`` or from this client are
+    blocked, else ``("", 0)``.
 
     Read-only: counts are raised by ``record_failure``. A store outage lets the
     look-up through (logged), like every rate limit.
@@ -108,8 +110,9 @@ def attempt_refusal(request, number):
     for bucket, key in _keys(request, number).items():
         seconds = blocked_for(bucket, key)
         if seconds:
-            return f"查询失败次数过多，请在 {max(1, math.ceil(seconds / 60))} 分钟后再试。"
-    return ""
+            minutes = max(1, math.ceil(seconds / 60))
+            return f"查询失败次数过多，请在 {minutes} 分钟后再试。", math.ceil(seconds)
+    return "", 0
 
 
 def record_failure(request, number):
@@ -118,28 +121,37 @@ def record_failure(request, number):
         count_hit(bucket, key, block=True)
 
 
+class Lookup(NamedTuple):
+    """What a tracking look-up gives: the case, or a Chinese refusal (and, while the
+    client is blocked, the seconds it must wait: the view's ``Retry-After``)."""
+
+    case: object
+    refusal: str = ""
+    retry_after: int = 0
+
+
 def find_tracked_case(request, number, code):
-    """``(case, refusal)``: the case if number and code match, else None and a Chinese message.
+    """A ``Lookup``: the case if number and code match, else None and a Chinese message.
 
     The same message for a wrong number and a wrong code; the failure is counted.
     """
     number = normalise_number(number)
     code = normalise_code(code)
-    refusal = attempt_refusal(request, number)
+    refusal, seconds = attempt_refusal(request, number)
     if refusal:
-        return None, refusal
+        return Lookup(None, refusal, seconds)
     case = (
         Case.objects.select_related("category", "village", "grid").filter(number=number).first()
         if number
         else None
     )
     if case is not None and code_matches(case, code):
-        return case, ""
+        return Lookup(case)
     if case is None:
         # Spend the same hashing work as for an existing number.
         hash_code(number, code)
     record_failure(request, number)
-    return None, WRONG_ANSWER
+    return Lookup(None, WRONG_ANSWER)
 
 
 # --- what a resident may read ------------------------------------------------------------

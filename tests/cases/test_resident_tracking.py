@@ -71,6 +71,8 @@ def test_code_brute_force_is_limited_per_number(client, reported, settings):
     )
     assert response.status_code == 429
     assert "查询失败次数过多" in response.content.decode()
+    # the wait is told to a client too, and it is the block still to run (≤ 15 minutes)
+    assert 0 < int(response["Retry-After"]) <= 15 * 60
 
 
 def test_code_brute_force_is_limited_per_address(client, reported, settings):
@@ -84,6 +86,7 @@ def test_code_brute_force_is_limited_per_address(client, reported, settings):
         track(client, f"AJ20260000{guess:02d}", "00000000")
     response = track(client, case.number, code)
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
 
 
 def test_rating_only_at_closed_or_visited(client, reported, users):
