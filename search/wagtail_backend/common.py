@@ -48,7 +48,13 @@ class SegmentedIndexMixin:
     indexer_class = None
 
     def entry_values(self, indexer):
-        raise NotImplementedError
+        """The entry's columns on every database; a backend adds its own."""
+        return {
+            "title": indexer.title,
+            "autocomplete": indexer.autocomplete,
+            "body": indexer.body,
+            "title_norm": 1.0,
+        }
 
     def add_items(self, model, objs):
         from wagtail.search.utils import get_content_type_pk
@@ -65,3 +71,14 @@ class SegmentedIndexMixin:
             if not entries.filter(object_id=indexer.id).update(**values):
                 self.entries.create(content_type_id=content_type_pk, object_id=indexer.id, **values)
         self._refresh_title_norms()
+
+
+class EmptyQueryMixin:
+    """A query compiler's ``search`` that runs nothing for a query of only
+    punctuation or function words: nothing can match it."""
+
+    def search(self, config, start, stop, **kwargs):
+        parsed = parse_wagtail_query(self.query)
+        if parsed is not None and parsed.is_empty:
+            return self.queryset.none()
+        return super().search(config, start, stop, **kwargs)

@@ -13,7 +13,13 @@ from wagtail.search.backends.database.postgres.postgres import (
     PostgresSearchQueryCompiler,
 )
 
-from .common import SegmentedIndexMixin, parse_wagtail_query, query_mode, segmenting_prepare_value
+from .common import (
+    EmptyQueryMixin,
+    SegmentedIndexMixin,
+    parse_wagtail_query,
+    query_mode,
+    segmenting_prepare_value,
+)
 
 
 class SegmentingObjectIndexer(ObjectIndexer):
@@ -25,16 +31,13 @@ class ChinesePostgresIndex(SegmentedIndexMixin, PostgresIndex):
 
     def entry_values(self, indexer):
         return {
-            "title": indexer.title,
-            "autocomplete": indexer.autocomplete,
-            "body": indexer.body,
-            "title_norm": 1.0,
+            **super().entry_values(indexer),
             "title_text": indexer.title_text,
             "body_text": indexer.body_text,
         }
 
 
-class ChineseQueryMixin:
+class ChineseQueryMixin(EmptyQueryMixin):
     def build_tsquery_content(self, query, config=None, invert=False):
         parsed = parse_wagtail_query(query)
         if parsed is None:
@@ -42,13 +45,6 @@ class ChineseQueryMixin:
         text = parsed.tsquery(mode=query_mode(query), prefix_last=self.LAST_TERM_IS_PREFIX)
         tsquery = SearchQuery(text, search_type="raw", config=config)
         return ~tsquery if invert else tsquery
-
-    def search(self, config, start, stop, score_field=None, backend=None):
-        parsed = parse_wagtail_query(self.query)
-        if parsed is not None and parsed.is_empty:
-            # Only punctuation or function words: nothing can match.
-            return self.queryset.none()
-        return super().search(config, start, stop, score_field=score_field, backend=backend)
 
 
 class ChinesePostgresQueryCompiler(ChineseQueryMixin, PostgresSearchQueryCompiler):

@@ -10,7 +10,13 @@ from wagtail.search.backends.database.sqlite.sqlite import (
     SQLiteSearchQueryCompiler,
 )
 
-from .common import SegmentedIndexMixin, parse_wagtail_query, query_mode, segmenting_prepare_value
+from .common import (
+    EmptyQueryMixin,
+    SegmentedIndexMixin,
+    parse_wagtail_query,
+    query_mode,
+    segmenting_prepare_value,
+)
 
 
 class SegmentingObjectIndexer(ObjectIndexer):
@@ -19,14 +25,6 @@ class SegmentingObjectIndexer(ObjectIndexer):
 
 class ChineseSQLiteIndex(SegmentedIndexMixin, SQLiteIndex):
     indexer_class = SegmentingObjectIndexer
-
-    def entry_values(self, indexer):
-        return {
-            "title": indexer.title,
-            "autocomplete": indexer.autocomplete,
-            "body": indexer.body,
-            "title_norm": 1.0,
-        }
 
 
 class FTS5Expression(SearchQueryCombinable, Expression):
@@ -45,7 +43,7 @@ class FTS5Expression(SearchQueryCombinable, Expression):
         return "%s", ["(" + self.text + ")"]
 
 
-class ChineseQueryMixin:
+class ChineseQueryMixin(EmptyQueryMixin):
     def build_search_query_content(self, query, config=None):
         parsed = parse_wagtail_query(query)
         if parsed is None:
@@ -55,13 +53,6 @@ class ChineseQueryMixin:
         return FTS5Expression(
             parsed.fts5(mode=query_mode(query), prefix_last=self.LAST_TERM_IS_PREFIX)
         )
-
-    def search(self, config, start, stop, score_field=None):
-        parsed = parse_wagtail_query(self.query)
-        if parsed is not None and parsed.is_empty:
-            # Only punctuation or function words: nothing can match.
-            return self.queryset.none()
-        return super().search(config, start, stop, score_field=score_field)
 
 
 class ChineseSQLiteQueryCompiler(ChineseQueryMixin, SQLiteSearchQueryCompiler):
