@@ -56,7 +56,7 @@ from .base import (
     table_of,
 )
 from .gridref import clean_grid_cell
-from .lookups import LOOKUP_CHUNK, Scope, in_chunks, rows_with_grids
+from .lookups import Scope, in_chunks, lookup_chunk, rows_with_grids
 from .person_columns import id_number_column, phone_column
 
 CARRY_FORWARD_ACTIVITY = "导入前累计服务时长（结转）"
@@ -298,13 +298,14 @@ class VolunteerImporter(BaseImporter):
                         self.new_team_towns.setdefault(name, row.data.get("grid_town_id"))
 
         # Chunk by chunk, so that only one chunk of stored volunteers is in memory.
-        self.registered = {}  # keyed hash → stored values of the volunteers the file names
+        self.registered = set()  # keyed hashes of the volunteers the file names
         pending = [row for row in rows if not row.errors]
-        for start in range(0, len(pending), LOOKUP_CHUNK):
-            self._classify(pending[start : start + LOOKUP_CHUNK], scope)
-            self.progress("比对已有数据", min(start + LOOKUP_CHUNK, len(pending)), len(pending))
+        size = lookup_chunk()
+        for start in range(0, len(pending), size):
+            self._classify(pending[start : start + size], scope, size)
+            self.progress("比对已有数据", min(start + size, len(pending)), len(pending))
 
-    def _classify(self, rows, scope):
+    def _classify(self, rows, scope, size):
         fields = ["id", "id_number_hash"] + [f for f, _k, _l in COMPARED] + ["grid__region_id"]
         volunteers, grids = table_of(Volunteer), table_of(Grid)
         where, params = in_clause("v.id_number_hash", [row.data["id_hash"] for row in rows])
@@ -321,7 +322,7 @@ class VolunteerImporter(BaseImporter):
                     values[index] = as_date(values[index])
             existing[values[1]] = values
         self.registered.update(existing)
-        teams_of, skills_of = self._memberships([values[0] for values in existing.values()])
+        teams_of, skills_of = self._memberships([values[0] for values in existing.values()], size)
         id_header = self.header("id_number")
         for row in rows:
             data = row.data
@@ -359,10 +360,10 @@ class VolunteerImporter(BaseImporter):
             else:
                 row.outcome = UNCHANGED
 
-    def _memberships(self, volunteer_ids):
+    def _memberships(self, volunteer_ids, size):
         teams_of, skills_of = {}, {}
         through = Volunteer.teams.through
-        for chunk in in_chunks(volunteer_ids):
+        for chunk in in_chunks(volunteer_ids, size):
             where, params = in_clause("m.volunteer_id", chunk)
             for volunteer_id, name in select_rows(
                 f"SELECT m.volunteer_id, t.name FROM {table_of(through)} m"
