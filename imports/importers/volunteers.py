@@ -54,6 +54,7 @@ from .base import (
     refuse_out_of_scope,
     select_rows,
     table_of,
+    vouched_references,
 )
 from .gridref import clean_grid_cell
 from .lookups import Scope, in_chunks, lookup_chunk, rows_with_grids
@@ -488,8 +489,16 @@ class VolunteerImporter(BaseImporter):
                 if done % CHUNK == 0:
                     progress("写入数据库", done, total)
 
-        insert_rows(Volunteer, [*names, "id"], values())
-        self._insert_links(rows, tag_ids)
+        # Every reference of these rows is to a volunteer of this COPY or to a grid,
+        # team or tag: those are locked and counted, and the rows need no check each.
+        references = {
+            Grid: {row.data["grid_id"] for row in rows},
+            VolunteerTeam: {self.team_ids[n] for row in rows for n in row.data.get("teams", ())},
+            Tag: {tag_ids[name] for row in rows for name in row.data.get("skills", ())},
+        }
+        with vouched_references(references):
+            insert_rows(Volunteer, [*names, "id"], values())
+            self._insert_links(rows, tag_ids)
         progress("写入数据库", len(rows), total)
 
     def _insert_links(self, rows, tag_ids):
