@@ -41,21 +41,18 @@ from ..cleaning import (
 from ..table import Column
 from .base import (
     CHUNK,
-    NEW,
     UNAVAILABLE_ID_NUMBER,
-    UNCHANGED,
-    UPDATE,
     BaseImporter,
     as_date,
     chunked,
     in_clause,
     insert_rows,
     new_ids,
-    refuse_out_of_scope,
     select_rows,
     table_of,
     vouched_references,
 )
+from .existing_rows import classify_rows, compare_plan
 from .gridref import clean_grid_cell
 from .lookups import Scope, in_chunks, lookup_chunk, rows_with_grids
 from .person_columns import id_number_column, phone_column
@@ -172,11 +169,7 @@ COMPARED = [
 
 
 # (position in a look-up row, field, column key, label, stored as text) for each compared field
-COMPARE_PLAN = [
-    (position, field_name, key, label, field_name in ("phone", "notes", "name"))
-    for position, (field_name, key, label) in enumerate(COMPARED, start=2)
-]
-_ABSENT = object()
+COMPARE_PLAN = compare_plan(COMPARED, text_fields=("phone", "notes", "name"))
 # Positions of the date columns in a row of ``_classify``'s look-up (id, hash, COMPARED…).
 DATE_POSITIONS = [
     position
@@ -209,6 +202,14 @@ def _selected(field_name):
     if connection.vendor == "sqlite" and field_name.endswith("_date"):
         return f"CAST({column} AS TEXT)"
     return column
+
+
+def _with_dates(values):
+    values = list(values)
+    for index in DATE_POSITIONS:
+        if values[index] is not None:
+            values[index] = as_date(values[index])
+    return values
 
 
 class _NewVolunteer:
@@ -311,55 +312,28 @@ class VolunteerImporter(BaseImporter):
         volunteers, grids = table_of(Volunteer), table_of(Grid)
         where, params = in_clause("v.id_number_hash", [row.data["id_hash"] for row in rows])
         columns = ", ".join(_selected(f) for f in fields[:-1])
-        existing = {}
-        for values in select_rows(
+        found = select_rows(
             f"SELECT {columns}, g.region_id FROM {volunteers} v"
             f" JOIN {grids} g ON g.id = v.grid_id WHERE {where}",
             params,
-        ):
-            values = list(values)
-            for index in DATE_POSITIONS:
-                if values[index] is not None:
-                    values[index] = as_date(values[index])
-            existing[values[1]] = values
+        )
+        if connection.vendor == "sqlite":  # dates as text (``_selected``)
+            found = [_with_dates(values) for values in found]
+        existing = {values[1]: values for values in found}
         self.registered.update(existing)
         teams_of, skills_of = self._memberships([values[0] for values in existing.values()], size)
-        id_header = self.header("id_number")
-        for row in rows:
+        empty = frozenset()
+
+        def memberships(row, changes, model_changes):
             data = row.data
-            values = existing.get(data["id_hash"])
-            if values is None:
-                row.outcome = NEW
-                continue
-            if not scope.allows(values[-1]):
-                refuse_out_of_scope(
-                    self, row, id_header, UNAVAILABLE_ID_NUMBER, Volunteer, values[0]
-                )
-                continue
-            row.pk = values[0]
-            changes = []
-            model_changes = {}
-            for position, field_name, key, label, text in COMPARE_PLAN:
-                new_value = data.get(key, _ABSENT)
-                if new_value is _ABSENT:
-                    continue  # a blank cell keeps what is stored
-                if text:
-                    new_value = new_value or ""
-                if values[position] != new_value:
-                    changes.append(label)
-                    model_changes[field_name] = new_value
-            if "teams" in data and set(data["teams"]) != teams_of.get(row.pk, set()):
+            if "teams" in data and set(data["teams"]) != teams_of.get(row.pk, empty):
                 changes.append("服务队伍")
                 model_changes["teams"] = data["teams"]
-            if "skills" in data and set(data["skills"]) != skills_of.get(row.pk, set()):
+            if "skills" in data and set(data["skills"]) != skills_of.get(row.pk, empty):
                 changes.append("专业特长")
                 model_changes["skills"] = data["skills"]
-            if changes:
-                row.outcome = UPDATE
-                row.changes = tuple(changes)
-                row.before = model_changes
-            else:
-                row.outcome = UNCHANGED
+
+        classify_rows(self, rows, existing, scope, Volunteer, COMPARE_PLAN, also=memberships)
 
     def _memberships(self, volunteer_ids, size):
         teams_of, skills_of = {}, {}
