@@ -22,15 +22,8 @@ from ..cleaning import (
     clean_text,
 )
 from ..table import Column
-from .base import (
-    NEW,
-    UNAVAILABLE_ID_NUMBER,
-    UNCHANGED,
-    UPDATE,
-    BaseImporter,
-    chunked,
-    refuse_out_of_scope,
-)
+from .base import BaseImporter, chunked
+from .existing_rows import classify_rows, compare_plan
 from .gridref import clean_grid_cell
 from .lookups import LOOKUP_CHUNK, Scope, rows_with_grids
 from .person_columns import id_number_column, phone_column
@@ -100,6 +93,7 @@ COMPARED = [
     ("notes", "notes", "需求与情况"),
     ("active", "active", "在册"),
 ]
+COMPARE_PLAN = compare_plan(COMPARED)
 MAX_LENGTHS = {"name": 50, "address": 200}
 
 
@@ -144,33 +138,7 @@ class CareObjectImporter(BaseImporter):
                 id_number_hash__in=[row.data["id_hash"] for row in rows]
             ).values_list(*fields)
         }
-        id_header = self.header("id_number")
-        for row in rows:
-            data = row.data
-            values = existing.get(data["id_hash"])
-            if values is None:
-                row.outcome = NEW
-                continue
-            if not scope.allows(values[-1]):
-                refuse_out_of_scope(
-                    self, row, id_header, UNAVAILABLE_ID_NUMBER, CareObject, values[0]
-                )
-                continue
-            row.pk = values[0]
-            before = dict(zip(fields, values, strict=True))
-            changes, model_changes = [], {}
-            for field_name, key, label in COMPARED:
-                if key not in data:
-                    continue
-                if before[field_name] != data[key]:
-                    changes.append(label)
-                    model_changes[field_name] = data[key]
-            if changes:
-                row.outcome = UPDATE
-                row.changes = tuple(changes)
-                row.before = model_changes
-            else:
-                row.outcome = UNCHANGED
+        classify_rows(self, rows, existing, scope, CareObject, COMPARE_PLAN)
 
     def write(self, new_rows, update_rows, result):
         done, total = 0, len(new_rows) + len(update_rows)
