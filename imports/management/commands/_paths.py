@@ -8,9 +8,10 @@ crash: the commands answer it with a Chinese message on stderr and exit status
 import errno
 import fcntl
 import os
+import sys
 from pathlib import Path
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 EXIT_BAD_PATH = 2
 
@@ -18,6 +19,24 @@ EXIT_BAD_PATH = 2
 class BadPath(CommandError):
     def __init__(self, message):
         super().__init__(message, returncode=EXIT_BAD_PATH)
+
+
+class FileCommand(BaseCommand):
+    """A command given file paths; its work is ``_handle(options)``.
+
+    A ``BadPath`` ends it with the Chinese message on stderr and exit status 2,
+    without Django's "CommandError:" prefix or a traceback.
+    """
+
+    def handle(self, *args, **options):
+        try:
+            self._handle(options)
+        except BadPath as exc:
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
+
+    def _handle(self, options):
+        raise NotImplementedError
 
 
 def check_readable(name):

@@ -1,17 +1,15 @@
 """python manage.py export_data {grids,volunteers,cases} OUT.xlsx [--user USERNAME]"""
 
-import sys
-
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from imports import jobs
 from imports.exporting import export_register
 
-from ._paths import BadPath, check_writable, describe_os_error
+from ._paths import BadPath, FileCommand, check_writable, describe_os_error
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = "把网格、志愿者或案件导出为 Excel（.xlsx），表头为中文"
 
     def add_arguments(self, parser):
@@ -21,13 +19,6 @@ class Command(BaseCommand):
             "--user",
             help="只导出该用户辖区内、其有权查看的数据（不填则导出全部，身份证号打码）",
         )
-
-    def handle(self, *args, **options):
-        try:
-            self._handle(options)
-        except BadPath as exc:
-            self.stderr.write(str(exc))
-            sys.exit(exc.returncode)
 
     def _handle(self, options):
         check_writable(options["out"])

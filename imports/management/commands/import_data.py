@@ -14,13 +14,13 @@ import json
 import sys
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from imports import jobs
 from imports.importers import IMPORTERS, KIND_ALIASES, can_import, importer_for
 from imports.reports import write_error_report
 
-from ._paths import BadPath, check_readable, check_writable, describe_os_error
+from ._paths import BadPath, FileCommand, check_readable, check_writable, describe_os_error
 
 EXIT_REFUSED = 1
 
@@ -53,7 +53,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = "从 Excel（.xlsx/.xls）或 CSV 文件批量导入网格、志愿者或案件"
 
     def add_arguments(self, parser):
@@ -85,13 +85,6 @@ class Command(BaseCommand):
             metavar="旧=新",
             help="案件：把表中的事件类别对应到系统中已有的类别，可重复使用",
         )
-
-    def handle(self, *args, **options):
-        try:
-            self._handle(options)
-        except BadPath as exc:
-            self.stderr.write(str(exc))
-            sys.exit(exc.returncode)
 
     def _importer_options(self, options):
         mapping = {}
