@@ -25,3 +25,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Rate limits off for the suite; tests/security sets small limits where it tests them.
 RATE_LIMITS = {"search": None, "api": None, "login": None}
 CASE_PHOTO_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-photos-"))
+# Import uploads and error reports: one folder per test process (pytest-xdist runs several),
+# never the development server's var/private/imports.
+IMPORT_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-imports-"))
