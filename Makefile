@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "需要 Python 3.11，当前为 " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	@# opencc-python-reimplemented (before 2026-12) and the official opencc wheel share the
+	@# opencc/ folder: remove both from an old venv so the official one installs whole.
+	@if $(BIN)/pip show -q opencc-python-reimplemented 2>/dev/null; then \
+		$(BIN)/pip uninstall --quiet -y opencc-python-reimplemented opencc; fi
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 

@@ -14,6 +14,7 @@ from portal.api import api_router
 from portal.pages.attachments import serve_document
 from portal.security.history_views import ScopedLogEntriesView
 from portal.security.logout import PostOnlyLogoutView
+from portal.security.workflow_reports import ScopedWorkflowTasksView, ScopedWorkflowView
 from portal.views import xml_safe_sitemap
 
 urlpatterns = [
@@ -22,6 +23,14 @@ urlpatterns = [
     # Ahead of Wagtail's admin: its site history is filtered by model permission, not region.
     path("admin/reports/site-history/", ScopedLogEntriesView.as_view()),
     path("admin/reports/site-history/results/", ScopedLogEntriesView.as_view(results_only=True)),
+    # Likewise the workflow reports, which list every grid under review to anyone who may edit grids.
+    path("admin/reports/workflow/", ScopedWorkflowView.as_view()),
+    path("admin/reports/workflow/results/", ScopedWorkflowView.as_view(results_only=True)),
+    path("admin/reports/workflow_tasks/", ScopedWorkflowTasksView.as_view()),
+    path(
+        "admin/reports/workflow_tasks/results/",
+        ScopedWorkflowTasksView.as_view(results_only=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Ahead of Wagtail's documents: the same view, downloading under the original file name.
     re_path(r"^documents/(\d+)/(.*)$", serve_document, name="portal_document_serve"),

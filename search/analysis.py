@@ -5,8 +5,11 @@ parser can find a word inside a run of characters. Everything we index and
 every query therefore goes through the same three steps:
 
 1. ``normalize``: full-width → half-width (NFKC), traditional → simplified
-   (OpenCC t2s, only when the text holds a traditional character, because the
-   pure-Python converter is the slowest step otherwise), case folding.
+   (OpenCC's t2s, the C++ library: converting a text costs about what scanning
+   it for a traditional character would, so every text is converted), case
+   folding. OpenCC's tables decide the normalised form the index stores, so
+   its version is pinned in constraints.txt and an upgrade is followed by
+   ``rebuild_search_index``.
 2. jieba segmentation with the governance user dictionary in
    ``search/data/userdict.txt``. The index side uses search mode
    (``cut_for_search``), which also emits the dictionary words inside a long
@@ -86,33 +89,52 @@ def get_tokenizer():
 
 @lru_cache(maxsize=1)
 def _t2s():
+    """OpenCC's traditional → simplified converter (its tables load in a few ms)."""
     return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
-def _traditional_chars():
-    """Every character OpenCC's t2s tables would change (a frozenset: a membership
-    test per character is far faster than a regex class of thousands)."""
-    folder = Path(opencc.__file__).resolve().parent / "dictionary"
-    chars = set()
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            source, _, targets = line.partition("\t")
-            first = targets.split(" ")[0] if targets else ""
-            for index, char in enumerate(source):
-                if index >= len(first) or first[index] != char:
-                    chars.add(char)
-    return frozenset(chars)
+def _s2t():
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=4096)
+def _is_simplified_form(char):
+    """True for a character t2s leaves alone on its own that is the simplified
+    form of a traditional one (坏 of 壞, 么 of 麼)."""
+    t2s = _t2s()
+    if t2s.convert(char) != char:
+        return False
+    traditional = _s2t().convert(char)
+    return traditional != char and t2s.convert(traditional) == char
+
+
+def _to_simplified(text):
+    """``text`` through t2s, except that no simplified character is replaced.
+
+    OpenCC's phrase table also holds traditional words written with a character
+    that simplified script uses for another word: 打坏 (to mould adobe) → 打坯,
+    which would turn a resident's 门被打坏了 into 门被打坯了 and hide it from a
+    search for 坏. Our texts are mostly simplified, so such a character is kept.
+    t2s maps character to character, so positions line up.
+    """
+    converted = _t2s().convert(text)
+    if converted == text or len(converted) != len(text):
+        return converted
+    chars = None
+    for index, (before, after) in enumerate(zip(text, converted, strict=True)):
+        if before != after and _is_simplified_form(before):
+            if chars is None:
+                chars = list(converted)
+            chars[index] = before
+    return converted if chars is None else "".join(chars)
 
 
 def normalize(text):
     """Half-width, simplified, case-folded text (the form both sides compare in)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
-    if not _traditional_chars().isdisjoint(text):
-        text = _t2s().convert(text)
-    return text.casefold()
+    return _to_simplified(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _clean(tokens):
@@ -214,14 +236,13 @@ def preload():
     """Load everything a first search would otherwise load on demand.
 
     The jieba dictionary and the user dictionary (~0.5–1.5 s), OpenCC's
-    converter and its table of traditional characters, and one pass through
-    both analysis paths, so the first search after a worker starts costs what
-    the hundredth does. Called from gunicorn's ``post_fork`` (gunicorn.conf.py) and,
+    converters, and one pass through both analysis paths, so the first search
+    after a worker starts costs what the hundredth does. Called from gunicorn's ``post_fork`` (gunicorn.conf.py) and,
     with ``SEARCH_PRELOAD`` on, from the search app's ready hook; never in tests
     or development, where it would only slow startup.
     """
     get_tokenizer()
-    _traditional_chars()
     _t2s()
+    _s2t()
     query_tokens("网格员上报楼道电动车充电")
     index_tokens("網格員上報樓道電動車充電")

@@ -18,8 +18,10 @@ importer does those look-ups on whole chunks instead.
 
 import hashlib
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from portal.cases import fields as case_fields
 from portal.cases.models import Case, CaseCategory, CaseEvent
 from portal.cases.services import (
     CASE_NUMBER_RE,
@@ -84,126 +86,89 @@ def clean_case_number(value):
     return clean_text(value).replace(" ", "").upper()
 
 
-COLUMNS = [
-    Column("seq", "序号", ignored=True),
-    Column(
-        "number",
-        "案件编号",
-        clean_case_number,
+# How the importer reads each sheet column ``portal.cases.fields`` declares
+# importable; the header and the column's place in the sheet are the
+# declaration's, shared with the export (``imports.resources.CaseResource``).
+READING = {
+    "number": dict(
+        clean=clean_case_number,
         synonyms=("事件编号", "工单编号", "案件号"),
         required=True,
         help="AJ + 4位年份 + 6位序号",
         example="AJ2025000001",
     ),
-    Column(
-        "title",
-        "标题",
-        clean_text,
+    "title": dict(
+        clean=clean_text,
         synonyms=("事件标题", "案件标题", "事件名称"),
         required=True,
         example="楼道堆放杂物",
     ),
-    Column(
-        "description",
-        "事件描述",
-        clean_text,
+    "description": dict(
+        clean=clean_text,
         synonyms=("描述", "事件内容", "诉求内容", "案件描述", "具体描述"),
         required=True,
         example="3号楼1单元楼道堆放杂物，影响通行",
     ),
-    Column(
-        "category",
-        "事件类别",
-        clean_text,
-        synonyms=("类别", "事件类型", "案件类别"),
-        required=True,
+    "category": dict(clean=clean_text, synonyms=("类别", "事件类型", "案件类别"), required=True),
+    "source": dict(
+        clean=clean_source, synonyms=("来源", "案件来源"), required=True, example="网格员上报"
     ),
-    Column(
-        "source",
-        "事件来源",
-        clean_source,
-        synonyms=("来源", "案件来源"),
-        required=True,
-        example="网格员上报",
-    ),
-    Column(
-        "grid",
-        "所属网格",
-        clean_grid_cell,
+    "grid": dict(
+        clean=clean_grid_cell,
         synonyms=("网格编码", "所属网格编码", "网格"),
         required=True,
         help="填写网格编码，或从下拉列表选择“网格名称（网格编码）”",
     ),
-    Column(
-        "place",
-        "发生地点",
-        clean_text,
-        synonyms=("地点", "事发地点", "地址"),
-        example="东湖社区3号楼",
-    ),
-    Column(
-        "reported_at",
-        "上报时间",
-        clean_datetime,
+    "place": dict(clean=clean_text, synonyms=("地点", "事发地点", "地址"), example="东湖社区3号楼"),
+    "reported_at": dict(
+        clean=clean_datetime,
         synonyms=("受理时间", "登记时间", "上报日期"),
         required=True,
         example="2025-03-01 09:30",
     ),
-    Column(
-        "status",
-        "当前状态",
-        clean_status,
+    "status": dict(
+        clean=clean_status,
         synonyms=("状态", "办理状态", "案件状态"),
         help="不填视为受理",
         example="办结",
     ),
-    Column("closed_at", "办结时间", clean_datetime, synonyms=("办结日期",), example="2025-03-03"),
-    Column(
-        "resolution",
-        "处置结果",
-        clean_text,
-        synonyms=("处理结果", "办理结果", "办结情况"),
-        example="已协调物业清理",
+    "closed_at": dict(clean=clean_datetime, synonyms=("办结日期",), example="2025-03-03"),
+    "resolution": dict(
+        clean=clean_text, synonyms=("处理结果", "办理结果", "办结情况"), example="已协调物业清理"
     ),
-    Column(
-        "satisfaction",
-        "满意度",
-        clean_satisfaction,
-        synonyms=("群众满意度", "评价结果"),
-        example="",
+    "satisfaction": dict(clean=clean_satisfaction, synonyms=("群众满意度", "评价结果"), example=""),
+    "is_public": dict(clean=clean_bool, synonyms=("公开",), example="否"),
+    "public_summary": dict(clean=clean_text, synonyms=("公开内容",)),
+    "reporter_name": dict(clean=clean_name, synonyms=("反映人姓名", "诉求人", "当事人")),
+    "reporter_phone": dict(
+        clean=clean_phone, synonyms=("反映人联系电话", "联系电话", "诉求人电话")
     ),
-    Column("is_public", "是否公开", clean_bool, synonyms=("公开",), example="否"),
-    Column("public_summary", "公开摘要", clean_text, synonyms=("公开内容",)),
-    Column("reporter_name", "反映人", clean_name, synonyms=("反映人姓名", "诉求人", "当事人")),
-    Column(
-        "reporter_phone",
-        "反映人电话",
-        clean_phone,
-        synonyms=("反映人联系电话", "联系电话", "诉求人电话"),
-    ),
-    Column("handler_unit", "处置单位", clean_text, synonyms=("承办单位", "责任单位")),
-]
+    "handler_unit": dict(clean=clean_text, synonyms=("承办单位", "责任单位")),
+}
 
-# model field → label; compared for existing cases when the sheet fills the cell
+
+def _columns():
+    """序号 (recognised, not imported: it is no field of a case), then the declared columns."""
+    declared = [f.name for f in case_fields.IMPORTED]
+    unread = [name for name in declared if name not in READING]
+    stray = [name for name in READING if name not in declared]
+    if unread or stray:
+        raise ImproperlyConfigured(
+            f"case sheet columns without a reading: {unread}; readings of no column: {stray}"
+        )
+    return [
+        Column("seq", "序号", ignored=True),
+        *(Column(f.name, f.label, **READING[f.name]) for f in case_fields.IMPORTED),
+    ]
+
+
+COLUMNS = _columns()
+KEY = "number"
+# model attribute → header; compared for existing cases when the sheet fills the cell.
+# Every imported column but the key (the number a row is matched on).
 COMPARED = [
-    ("title", "标题"),
-    ("description", "事件描述"),
-    ("category_id", "事件类别"),
-    ("source", "事件来源"),
-    ("grid_id", "所属网格"),
-    ("place", "发生地点"),
-    ("reported_at", "上报时间"),
-    ("status", "当前状态"),
-    ("closed_at", "办结时间"),
-    ("resolution", "处置结果"),
-    ("satisfaction", "满意度"),
-    ("is_public", "是否公开"),
-    ("public_summary", "公开摘要"),
-    ("reporter_name", "反映人"),
-    ("reporter_phone", "反映人电话"),
-    ("handler_unit", "处置单位"),
+    (Case._meta.get_field(f.name).attname, f.label) for f in case_fields.IMPORTED if f.name != KEY
 ]
-_DIRECT = {"category_id": "category_id", "grid_id": "grid_id"}
 # A prepared new case travels to ``write`` as these values (``Case(*values)``).
 CASE_ATTNAMES = [field.attname for field in Case._meta.concrete_fields]
 
@@ -211,7 +176,7 @@ CASE_ATTNAMES = [field.attname for field in Case._meta.concrete_fields]
 class CaseImporter(BaseImporter):
     kind = "cases"
     columns = COLUMNS
-    key_column = "number"
+    key_column = KEY
 
     def check_row(self, row):
         data = row.data
@@ -346,12 +311,11 @@ class CaseImporter(BaseImporter):
             row.pk = before["id"]
             changes, model_changes = [], {}
             for name, label in COMPARED:
-                key = _DIRECT.get(name, name)
                 if name == "category_id" and "new_category" in data:
                     changes.append(label)  # a category created on import: always a change
                     model_changes[name] = None
                     continue
-                if key not in data:
+                if name not in data:
                     continue
                 if state[name] != before[name]:
                     changes.append(label)
@@ -439,9 +403,8 @@ class CaseImporter(BaseImporter):
             return None
 
     def _header_for_field(self, field_name):
-        key = {"category": "category", "grid": "grid", "__all__": "number"}.get(
-            field_name, field_name
-        )
+        """The column a rule's error belongs to: the field's own; a whole-case error, the number's."""
+        key = KEY if field_name == "__all__" else field_name
         if any(col.key == key for col in self.columns):
             return self.header(key)
         return ""

@@ -23,3 +23,10 @@ def register_open311_key_viewset():
     from portal.api.open311.admin_views import Open311KeyViewSet
 
     return Open311KeyViewSet("open311_keys", url_prefix="open311-keys")
+
+
+@hooks.register("register_log_actions")
+def register_open311_key_log_actions(actions):
+    from portal.api.open311.keys import REVOKE_ACTION
+
+    actions.register_action(REVOKE_ACTION, "吊销 Open311 接口密钥", "吊销了 Open311 接口密钥")

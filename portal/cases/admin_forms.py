@@ -9,27 +9,18 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel
 
 from portal.snippets.models import Grid
 from portal.snippets.scope import restrict_to_scope
 
+from . import fields as case_fields
 from .models import Case, CaseEvent
 
-# The fields staff type on the create/edit form, in the order shown. Lifecycle
-# fields (status, resolution, tier, handler…) are changed by actions only.
-CASE_FORM_FIELDS = [
-    "title",
-    "description",
-    "category",
-    "source",
-    "grid",
-    "place",
-    "reported_at",
-    "reporter_name",
-    "reporter_phone",
-    "is_public",
-    "public_summary",
-]
+# The fields staff type on the create/edit form: those ``portal.cases.fields``
+# declares editable. Lifecycle fields (status, resolution, tier, handler…) are
+# changed by actions only.
+CASE_FORM_FIELDS = case_fields.names(edit=True)
 
 Action = CaseEvent.Action
 
@@ -42,6 +33,26 @@ class CaseAdminForm(WagtailAdminModelForm):
         if "grid" in self.fields:
             grids = Grid.objects.select_related("region").order_by("code")
             self.fields["grid"].queryset = restrict_to_scope(grids, for_user, "region")
+
+
+def _placed(panel):
+    if getattr(panel, "field_name", None):
+        yield panel.field_name
+    for child in getattr(panel, "children", ()):
+        yield from _placed(child)
+
+
+def complete_panels(layout, names=CASE_FORM_FIELDS):
+    """The form's panels: ``layout``, then a plain panel for each of ``names`` it leaves out.
+
+    The layout arranges the form (rows, headed groups, widgets); which fields the
+    form holds is the declaration's (``fields.arrange``): a field declared
+    editable but not placed is still on the form, and placing one that is not
+    editable is an error.
+    """
+    placed = [name for panel in layout for name in _placed(panel)]
+    rest = case_fields.arrange(names, placed)[len(placed) :]
+    return [*layout, *(FieldPanel(name) for name in rest)]
 
 
 def add_rule_errors(form, error):

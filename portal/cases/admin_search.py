@@ -7,7 +7,10 @@ replace the body of ``search_cases``, keep its contract.
 
 from search.service import filter_cases_by_text
 
-SEARCH_FIELDS = ("number", "title", "place")
+from . import fields as case_fields
+
+# Matched as substrings: the fields ``portal.cases.fields`` declares ``admin_search``.
+SEARCH_FIELDS = case_fields.ADMIN_SEARCH
 
 
 def search_cases(queryset, search_term, *, user=None):

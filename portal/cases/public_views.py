@@ -175,17 +175,19 @@ def track(request):
         return render(
             request, "cases/public/track.html", {"form": TrackForm(request.POST)}, status=400
         )
-    case, refusal = tracking.find_tracked_case(
+    case, refusal, retry_after = tracking.find_tracked_case(
         request, request.POST.get("number", ""), request.POST.get("code", "")
     )
     if case is None:
-        status = 429 if refusal != tracking.WRONG_ANSWER else 400
-        return render(
+        response = render(
             request,
             "cases/public/track.html",
             {"form": TrackForm(request.POST), "problem": refusal},
-            status=status,
+            status=429 if retry_after else 400,
         )
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
     code = tracking.normalise_code(request.POST.get("code", ""))
     message = ""
     status = 200

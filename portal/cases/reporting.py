@@ -8,11 +8,10 @@ re-encoded, EXIF stripped, private) and sets the private query code
 nothing behind. The same form token sent again returns the case already made,
 with the same code.
 
-Abuse limits (``report_refusal``) are fixed windows in the counter store the
-rate limiter uses (``portal.security.ratelimit.hit``): every POST counts per
-client address, and every new report per phone number. Settings
-``CASE_REPORT_LIMITS`` override ``DEFAULT_REPORT_LIMITS`` (``"N/period"``
-strings, ``None`` for no limit).
+Abuse limits (``post_refusal``, ``phone_refusal``) are the rate limiter's
+buckets (``portal.security.ratelimit.count_hit``): every POST counts per client
+address (``RATE_LIMITS["case_report_address"]``), and every new report per
+phone number (``RATE_LIMITS["case_report_phone"]``).
 """
 
 import logging
@@ -20,12 +19,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from portal.security.ratelimit import client_address, hit, parse_rate
+from portal.security.ratelimit import client_address, count_hit
 from portal.snippets.models import Grid, GridStaff, Region
 
 from . import services, tracking
@@ -34,19 +32,9 @@ from .photos import attach_photos
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_REPORT_LIMITS = {
-    # every POST of the report form, per client address
-    "client": "20/h",
-    # every new report, per phone number
-    "phone": "5/d",
-}
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # Above this many grids one select is too long for a phone: choose the village first.
 GRID_SELECT_MAX = 300
-
-
-def report_limits():
-    return {**DEFAULT_REPORT_LIMITS, **getattr(settings, "CASE_REPORT_LIMITS", {})}
 
 
 def new_form_token():
@@ -58,25 +46,14 @@ def valid_token(token):
     return bool(TOKEN_RE.match(token or ""))
 
 
-def _hit(kind, key):
-    rate = parse_rate(report_limits().get(kind))
-    if rate is None:
-        return 0
-    try:
-        return hit(f"report-{kind}", key, rate)
-    except Exception:  # noqa: BLE001 - fail open, as the rate limiter does
-        logger.exception("上报限流计数不可用（%s）", kind)
-        return 0
-
-
 def post_refusal(request):
     """Seconds to wait when this client has posted the form too often, else 0 (counts one)."""
-    return _hit("client", client_address(request))
+    return count_hit("case_report_address", client_address(request))
 
 
 def phone_refusal(phone):
     """Seconds to wait when this phone has reported too often, else 0 (counts one)."""
-    return _hit("phone", phone)
+    return count_hit("case_report_phone", phone)
 
 
 def too_many_message(seconds):

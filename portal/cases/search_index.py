@@ -6,7 +6,9 @@ with the app), so that ``search/`` holds only the generic machinery — Chinese
 analysis, the query parser, the embedded and Elasticsearch backends and the
 index layout (``search.documents``) — and never names a column of ``Case``.
 
-An embedded-index document fills the layout's four text columns:
+A document fills the layout's four text columns (which fields fill each is
+declared in ``portal.cases.fields.INDEX``, which refuses a field that is not
+public in a column the public may match):
 
 - ``title``    the case title (public; weighted highest);
 - ``summary``  the anonymised public summary (public);
@@ -27,46 +29,42 @@ other processes (``spawn``) run them without setting Django up.
 
 from search import analysis, documents
 
-# ``Case.objects.values_list(*CASE_ROW_FIELDS)`` feeds ``document_for_row``.
-CASE_ROW_FIELDS = (
-    "id",
-    "number",
-    "title",
-    "public_summary",
-    "description",
-    "place",
-    "resolution",
-    "category__name",
-    "village__name",
-    "grid__name",
-    "source",
-    "is_public",
-    "category_id",
-    "status",
-    "village_id",
-    "grid_id",
-    "reported_at",
-)
-# ``values_list(*ES_ROW_FIELDS)`` feeds ``es_source_for_row`` (the Elasticsearch ``_source``).
-ES_ROW_FIELDS = (
-    "id",
-    "number",
-    "title",
-    "public_summary",
-    "description",
-    "place",
-    "resolution",
-    "category__name",
-    "village__name",
-    "grid__name",
-    "source",
-    "category_id",
-    "status",
-    "village_id",
-    "grid_id",
-    "reported_at",
-    "is_public",
-)
+from . import fields as case_fields
+
+_DECLARED = case_fields.by_name()
+# The ``values_list`` paths whose texts fill each text column, in order: the
+# fields ``portal.cases.fields.INDEX`` puts there, read as text (a related
+# object by its name). ``labels`` is the ``meta`` column's share of repeated
+# names (see ``document_for_row``).
+TEXT_PATHS = {
+    column: tuple(_DECLARED[name].text for name in names)
+    for column, names in case_fields.INDEX.items()
+}
+# The source is stored by its code; its text is its Chinese name (``source_labels``).
+_CHOICE_PATH = "source"
+# The filter/facet columns (``search.documents.FILTER_COLUMNS``) are read from
+# the fields of the same name, but for ``year``: the local year of ``reported_at``
+# (itself a filter column).
+FILTER_PATHS = tuple(c for c in documents.FILTER_COLUMNS if c != "year")
+
+
+def _row_fields():
+    paths = ["id"]
+    for path in (*(p for ps in TEXT_PATHS.values() for p in ps), *FILTER_PATHS):
+        if path not in paths:
+            paths.append(path)
+    return tuple(paths)
+
+
+# ``Case.objects.values_list(*CASE_ROW_FIELDS)`` feeds both ``document_for_row``
+# (the embedded index) and ``es_source_for_row`` (the Elasticsearch ``_source``).
+CASE_ROW_FIELDS = _row_fields()
+ES_ROW_FIELDS = CASE_ROW_FIELDS  # the name search.backends.elasticsearch imports
+_AT = {path: position for position, path in enumerate(CASE_ROW_FIELDS)}
+_TEXT_POSITIONS = {column: tuple(_AT[p] for p in paths) for column, paths in TEXT_PATHS.items()}
+# Where the source's text is in a row, if the index reads it as text.
+_CHOICE_AT = _AT[_CHOICE_PATH] if any(_CHOICE_PATH in p for p in TEXT_PATHS.values()) else None
+
 # What a search result loads; never the reporter's name or phone, so nothing
 # downstream can leak them.
 RESULT_FIELDS = (
@@ -118,42 +116,39 @@ def rows_after(last_id, limit, fields=CASE_ROW_FIELDS):
 # --- embedded-index documents ----------------------------------------------------------
 
 
+def _texts(row, source_labels):
+    """``{column: text}`` of one row: the column's non-empty values, space-joined."""
+    if _CHOICE_AT is not None:
+        row = list(row)
+        row[_CHOICE_AT] = source_labels.get(row[_CHOICE_AT], "")
+    return {
+        column: " ".join([row[p] for p in positions if row[p]])
+        for column, positions in _TEXT_POSITIONS.items()
+    }
+
+
 def document_for_row(row, source_labels, time_zone):
-    """``(id, title, summary, meta, body, *filter values)``, texts segmented for the index."""
-    (
-        case_id,
-        number,
-        title,
-        summary,
-        description,
-        place,
-        resolution,
-        category,
-        village,
-        grid,
-        source,
-        is_public,
-        category_id,
-        status,
-        village_id,
-        grid_id,
-        reported_at,
-    ) = row
-    labels = " ".join(p for p in (category, village, grid, source_labels.get(source, "")) if p)
-    meta = " ".join(p for p in (analysis.index_text(number), documents.labels_text(labels)) if p)
-    body = " ".join(part for part in (description, place, resolution) if part)
+    """``(id, title, summary, meta, body, *filter values)``, texts segmented for the index.
+
+    The ``meta`` column is the case number, analysed as typed, then the label
+    names, analysed once per distinct combination (``documents.labels_text``).
+    """
+    texts = _texts(row, source_labels)
+    labels = documents.labels_text(texts["labels"])
+    meta = " ".join(p for p in (analysis.index_text(texts["meta"]), labels) if p)
+    reported_at = row[_AT["reported_at"]]
     return (
-        case_id,
-        analysis.index_text(title),
-        analysis.index_text(summary),
+        row[_AT["id"]],
+        analysis.index_text(texts["title"]),
+        analysis.index_text(texts["summary"]),
         meta,
-        analysis.index_text(body),
-        bool(is_public),
-        category_id,
-        status,
-        village_id,
-        grid_id,
-        source,
+        analysis.index_text(texts["body"]),
+        bool(row[_AT["is_public"]]),
+        row[_AT["category_id"]],
+        row[_AT["status"]],
+        row[_AT["village_id"]],
+        row[_AT["grid_id"]],
+        row[_AT["source"]],
         documents.local_year(reported_at, time_zone),
         reported_at,
     )
@@ -169,38 +164,27 @@ def documents_for_rows(args):
 
 
 def es_source_for_row(row, source_labels):
-    """The ``_source`` of one case, from a ``values_list(*ES_ROW_FIELDS)`` row."""
+    """The ``_source`` of one case, from a ``values_list(*CASE_ROW_FIELDS)`` row."""
     from django.utils import timezone
 
-    values = dict(zip(ES_ROW_FIELDS, row, strict=True))
-    reported_at = values["reported_at"]
+    texts = _texts(row, source_labels)
+    reported_at = row[_AT["reported_at"]]
     local = timezone.localtime(reported_at) if reported_at else None
-    meta = " ".join(
-        part
-        for part in (
-            values["number"],
-            values["category__name"],
-            values["village__name"],
-            values["grid__name"],
-            source_labels.get(values["source"], ""),
-        )
-        if part
-    )
-    body = " ".join(p for p in (values["description"], values["place"], values["resolution"]) if p)
+    meta = " ".join(p for p in (texts["meta"], texts["labels"]) if p)
     return {
-        "number": values["number"],
-        "title": analysis.normalize(values["title"]),
-        "summary": analysis.normalize(values["public_summary"]),
+        "number": row[_AT["number"]],
+        "title": analysis.normalize(texts["title"]),
+        "summary": analysis.normalize(texts["summary"]),
         "meta": analysis.normalize(meta),
-        "body": analysis.normalize(body),
-        "category_id": values["category_id"],
-        "status": values["status"],
-        "village_id": values["village_id"],
-        "grid_id": values["grid_id"],
-        "source": values["source"],
+        "body": analysis.normalize(texts["body"]),
+        "category_id": row[_AT["category_id"]],
+        "status": row[_AT["status"]],
+        "village_id": row[_AT["village_id"]],
+        "grid_id": row[_AT["grid_id"]],
+        "source": row[_AT["source"]],
         "year": local.year if local else None,
         "reported_at": local.isoformat() if local else None,
-        "is_public": values["is_public"],
+        "is_public": row[_AT["is_public"]],
     }
 
 

@@ -40,6 +40,7 @@ from portal.snippets.phones import normalise_phone, phone_problem
 from portal.snippets.scope import region_in_scope
 from search import indexing
 
+from . import fields as case_fields
 from .models import Case, CaseEvent, CaseNumberSequence
 
 CASE_NUMBER_RE = re.compile(r"^AJ(\d{4})(\d{6,})$")
@@ -73,68 +74,13 @@ ACTION_ORDER = [
 # Region level of a staff assignment → the highest case tier that staff may act on.
 _REACH_BY_LEVEL = {"village": Tier.VILLAGE, "town": Tier.TOWN, "county": Tier.COUNTY}
 
-# Fields a caller may give to create_case; the last group only the importer uses
-# (historical cases arrive in whatever state they reached elsewhere).
-CREATE_FIELDS = frozenset(
-    {
-        "number",
-        "title",
-        "description",
-        "category",
-        "source",
-        "grid",
-        "place",
-        "reporter_name",
-        "reporter_phone",
-        "reporter_email",
-        "submission_key",
-        "discoverer",
-        "handler_unit",
-        "handler",
-        "reported_at",
-        "deadline",
-        "is_public",
-        "public_summary",
-        "status",
-        "resolution",
-        "closed_at",
-        "satisfaction",
-        "mediated",
-        "tier",
-    }
-)
-# Fields update_case may change. The others belong to the lifecycle.
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "category",
-        "source",
-        "grid",
-        "place",
-        "reporter_name",
-        "reporter_phone",
-        "reported_at",
-        "is_public",
-        "public_summary",
-    }
-)
-LIFECYCLE_FIELDS = frozenset(
-    {
-        "status",
-        "resolution",
-        "closed_at",
-        "satisfaction",
-        "mediated",
-        "tier",
-        "handler",
-        "handler_unit",
-        "discoverer",
-        "number",
-        "village",
-        "deadline",
-    }
-)
+# Which fields create_case accepts (the lifecycle ones only the importer gives:
+# historical cases arrive in whatever state they reached elsewhere), which
+# update_case lets staff change, and which it refuses because only the lifecycle
+# changes them: declared once in ``portal.cases.fields``.
+CREATE_FIELDS = case_fields.CREATE
+EDITABLE_FIELDS = case_fields.EDITABLE
+LIFECYCLE_FIELDS = case_fields.LIFECYCLE
 
 _MOBILE_IN_TEXT_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _ID_IN_TEXT_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -416,6 +362,15 @@ def _clean(case, exclude=()):
 # Relations are instances (or ids) the caller has already looked up; checking that
 # they exist again would cost a query per case (the database's foreign keys hold).
 _RELATIONS = ("category", "grid", "village", "discoverer", "handler")
+# A bulk caller may give these relations by id (``prepare_case``).
+_CREATE_BY_ID = frozenset({"grid_id", "discoverer_id", "handler_id"})
+
+
+def _refuse_unknown(function, fields, allowed):
+    """A programming error, not a rule: a caller passed a field the function does not take."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{function}() got unexpected fields: {', '.join(sorted(unknown))}")
 
 
 def prepare_case(*, village_id=None, **fields):
@@ -432,9 +387,7 @@ def prepare_case(*, village_id=None, **fields):
     an existing number); a bulk importer does those on whole chunks and calls
     this per row.
     """
-    unknown = set(fields) - CREATE_FIELDS - {"grid_id", "discoverer_id", "handler_id"}
-    if unknown:
-        raise TypeError(f"create_case() got unexpected fields: {', '.join(sorted(unknown))}")
+    _refuse_unknown("create_case", fields, CREATE_FIELDS | _CREATE_BY_ID)
     grid = fields.get("grid")
     if grid is None and not fields.get("grid_id"):
         raise CaseRuleError({"grid": "请选择案件所属网格"})
@@ -498,9 +451,7 @@ def build_case(*, user, **fields):
     caller (a management command): no permission or scope check. The rules
     themselves are ``prepare_case``'s; this adds the ones that need a query.
     """
-    unknown = set(fields) - CREATE_FIELDS
-    if unknown:
-        raise TypeError(f"create_case() got unexpected fields: {', '.join(sorted(unknown))}")
+    _refuse_unknown("create_case", fields, CREATE_FIELDS)
     if user is not None and not user.has_perm("cases.add_case"):
         raise CasePermissionError("您没有登记案件的权限", code="forbidden")
     grid = fields.get("grid")
@@ -576,6 +527,17 @@ def create_case_once(*, user, submission_key, **fields):
         return Case.objects.get(submission_key=submission_key), False
 
 
+def _lock_for(case, user, verb, verb_label):
+    """The case's row, locked, once ``user`` may ``verb`` (change, delete) it; None: trusted."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if user is not None:
+        if not user.has_perm(f"cases.{verb}_case"):
+            raise CasePermissionError(f"您没有{verb_label}案件的权限", code="forbidden")
+        if not region_in_scope(user, locked.village_id):
+            raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+    return locked
+
+
 def update_case(case, user, **fields):
     """Change a case's descriptive fields. Returns the updated case.
 
@@ -587,16 +549,9 @@ def update_case(case, user, **fields):
     if lifecycle:
         labels = "、".join(Case._meta.get_field(f).verbose_name for f in sorted(lifecycle))
         raise CaseRuleError(f"“{labels}”只能通过案件流转修改，不能直接编辑")
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"update_case() got unexpected fields: {', '.join(sorted(unknown))}")
+    _refuse_unknown("update_case", fields, EDITABLE_FIELDS)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if user is not None:
-            if not user.has_perm("cases.change_case"):
-                raise CasePermissionError("您没有修改案件的权限", code="forbidden")
-            if not region_in_scope(user, locked.village_id):
-                raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+        locked = _lock_for(case, user, "change", "修改")
         old_category_id, old_reported_at = locked.category_id, locked.reported_at
         for name, value in fields.items():
             setattr(locked, name, value)
@@ -619,12 +574,7 @@ def update_case(case, user, **fields):
 def delete_case(case, user):
     """Delete a case and its events, and drop it from the index."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if user is not None:
-            if not user.has_perm("cases.delete_case"):
-                raise CasePermissionError("您没有删除案件的权限", code="forbidden")
-            if not region_in_scope(user, locked.village_id):
-                raise CasePermissionError(f"案件 {locked.number} 不在您的辖区内", code="forbidden")
+        locked = _lock_for(case, user, "delete", "删除")
         pk = locked.pk
         locked.delete()
         indexing.cases_deleted([pk])

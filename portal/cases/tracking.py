@@ -13,10 +13,12 @@ page, guessable: numbers are sequential) and a private **query code**. The code:
   from ``SECRET_KEY``), so a database dump alone does not reveal any code, not
   even by trying all 10⁸ of them;
 * is compared in constant time (``code_matches``);
-* cannot be guessed: every failed look-up is counted per client address and per
-  case number (``attempt_refusal``), in the atomic counter store the login
-  lockout uses. A wrong number and a wrong code are the same failure, counted
-  and answered alike, so the answer never tells whether a number exists.
+* cannot be guessed: every failed look-up is counted per case number and per
+  client address (the rate limiter's ``case_tracking_number`` and
+  ``case_tracking_address`` buckets, ``RATE_LIMITS``); at the limit the number
+  or the address is refused for a period (``attempt_refusal``). A wrong number
+  and a wrong code are the same failure, counted and answered alike, so the
+  answer never tells whether a number exists.
 
 ``public_timeline`` is the one rule of which parts of a case's event log a
 resident (or the public) may read; see its docstring.
@@ -24,40 +26,24 @@ resident (or the public) may read; see its docstring.
 
 import hashlib
 import hmac
-import logging
 import math
 import re
-import time
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from portal.security.counters import get_counter_store
-from portal.security.ratelimit import client_address
+from portal.security.ratelimit import blocked_for, client_address, count_hit
 
 from .models import Case, CaseEvent
-
-logger = logging.getLogger(__name__)
 
 CODE_DIGITS = 8
 _KEY_SALT = "portal.cases.tracking.code"
 _HASH_SALT = "portal.cases.tracking.hash"
 _CODE_RE = re.compile(r"^\d{8}$")
 
-# Failed look-ups allowed before further tries are refused for a while.
-DEFAULT_TRACKING_LIMITS = {
-    # per case number (whether or not it exists): 5 wrong codes per 15 minutes
-    "number": (5, 15 * 60),
-    # per client address: 20 failed look-ups per hour
-    "client": (20, 60 * 60),
-}
 WRONG_ANSWER = "案件编号或查询码不正确，请核对后重试。"
-
-
-def limits():
-    return {**DEFAULT_TRACKING_LIMITS, **getattr(settings, "CASE_TRACKING_LIMITS", {})}
 
 
 # --- the code --------------------------------------------------------------------
@@ -106,72 +92,66 @@ def code_matches(case, code):
 
 
 def _keys(request, number):
+    """``{rate-limit bucket: key}`` a look-up of ``number`` from this client counts against."""
     number_key = hmac.new(b"n", number.encode(), "sha256").hexdigest()[:32]
     return {
-        "number": f"ratelimit:track-number:{number_key}",
-        "client": f"ratelimit:track-client:{client_address(request)}",
+        "case_tracking_number": number_key,
+        "case_tracking_address": client_address(request),
     }
 
 
-def _window_key(key, period, now):
-    return f"{key}:{int(now // period)}"
-
-
 def attempt_refusal(request, number):
-    """A Chinese message when look-ups for ``number`` or from this client are blocked, else ''.
+    """``(Chinese message, seconds)`` while look-ups for ``number`` or from this client are
+    blocked, else ``("", 0)``.
 
     Read-only: counts are raised by ``record_failure``. A store outage lets the
-    look-up through (logged), like the rate limiter.
+    look-up through (logged), like every rate limit.
     """
-    now = time.time()
-    store = get_counter_store()
-    try:
-        for kind, key in _keys(request, number).items():
-            if store.get_until(f"{key}:blocked", now=now):
-                limit, period = limits()[kind]
-                minutes = max(1, math.ceil(period / 60))
-                return f"查询失败次数过多，请在 {minutes} 分钟后再试。"
-    except Exception:  # noqa: BLE001 - fail open, as portal.security.ratelimit does
-        logger.exception("查询码计数不可用")
-    return ""
+    for bucket, key in _keys(request, number).items():
+        seconds = blocked_for(bucket, key)
+        if seconds:
+            minutes = max(1, math.ceil(seconds / 60))
+            return f"查询失败次数过多，请在 {minutes} 分钟后再试。", math.ceil(seconds)
+    return "", 0
 
 
 def record_failure(request, number):
-    """Count one failed look-up; block the number/client for a period at the limit."""
-    now = time.time()
-    store = get_counter_store()
-    try:
-        for kind, key in _keys(request, number).items():
-            limit, period = limits()[kind]
-            count = store.incr(_window_key(key, period, now), period + 1, now=now)
-            if count >= limit:
-                store.set_until(f"{key}:blocked", now + period, now=now)
-    except Exception:  # noqa: BLE001 - fail open
-        logger.exception("查询码计数不可用")
+    """Count one failed look-up; at the limit the number/client is blocked for a period."""
+    for bucket, key in _keys(request, number).items():
+        count_hit(bucket, key, block=True)
+
+
+class Lookup(NamedTuple):
+    """What a tracking look-up gives: the case, or a Chinese refusal (and, while the
+    client is blocked, the seconds it must wait: the view's ``Retry-After``)."""
+
+    case: object
+    refusal: str = ""
+    retry_after: int = 0
 
 
 def find_tracked_case(request, number, code):
-    """``(case, refusal)``: the case if number and code match, else None and a Chinese message.
+    """A ``Lookup``: the case if number and code match, else None and a Chinese message.
 
     The same message for a wrong number and a wrong code; the failure is counted.
     """
     number = normalise_number(number)
     code = normalise_code(code)
-    refusal = attempt_refusal(request, number)
+    refusal, seconds = attempt_refusal(request, number)
     if refusal:
-        return None, refusal
+        return Lookup(None, refusal, seconds)
     case = (
         Case.objects.select_related("category", "village", "grid").filter(number=number).first()
         if number
         else None
     )
     if case is not None and code_matches(case, code):
-        return case, ""
+        return Lookup(case)
     if case is None:
         # Spend the same hashing work as for an existing number.
         hash_code(number, code)
     record_failure(request, number)
-    return None, WRONG_ANSWER
+    return Lookup(None, WRONG_ANSWER)
 
 
 # --- what a resident may read ------------------------------------------------------------

@@ -19,8 +19,9 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from portal.snippets.admin_scope import ScopedModelAdmin
 
+from . import fields as case_fields
 from .admin_filters import GridFilter, MonthFilter, OverdueFilter, VillageFilter
-from .admin_forms import CaseAdminForm
+from .admin_forms import CaseAdminForm, complete_panels
 from .admin_search import SEARCH_FIELDS
 from .admin_views import (
     CaseActionView,
@@ -54,6 +55,10 @@ class CaseModelAdmin(ScopedModelAdmin):
     menu_icon = "tasks"
     menu_order = 220
     base_url_path = "cases/case"
+    # The list's columns and filters are this screen's own: most are computed
+    # (compact dates, the grid's short name, the overdue flag; filters limited to
+    # the user's regions, by month, by overdue) and nothing else shares them. The
+    # search box's fields and the form's come from ``portal.cases.fields``.
     list_display = (
         "number",
         "title",
@@ -80,32 +85,37 @@ class CaseModelAdmin(ScopedModelAdmin):
     list_per_page = 50
     search_fields = SEARCH_FIELDS
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "number",
-        "title",
-        "description",
-        "category",
-        "source",
-        "status",
-        "tier",
-        "grid",
-        "village",
-        "place",
-        "reporter_name",
-        "reporter_phone",
-        "reporter_email",
-        "discoverer",
-        "handler_unit",
-        "handler",
-        "reported_at",
-        "deadline",
-        "closed_at",
-        "resolution",
-        "mediated",
-        "satisfaction",
-        "is_public",
-        "public_summary",
-    ]
+    # The case page's reading order; which fields it shows is ``fields.SHOWN``
+    # (a field declared but not placed here is shown at the end).
+    inspect_view_fields = case_fields.arrange(
+        case_fields.SHOWN,
+        [
+            "number",
+            "title",
+            "description",
+            "category",
+            "source",
+            "status",
+            "tier",
+            "grid",
+            "village",
+            "place",
+            "reporter_name",
+            "reporter_phone",
+            "reporter_email",
+            "discoverer",
+            "handler_unit",
+            "handler",
+            "reported_at",
+            "deadline",
+            "closed_at",
+            "resolution",
+            "mediated",
+            "satisfaction",
+            "is_public",
+            "public_summary",
+        ],
+    )
     button_helper_class = CaseButtonHelper
     index_view_class = CaseIndexView
     create_view_class = CaseCreateView
@@ -116,23 +126,25 @@ class CaseModelAdmin(ScopedModelAdmin):
     index_template_name = "cases/admin/index.html"
     inspect_template_name = "cases/admin/inspect.html"
     edit_handler = ObjectList(
-        [
-            FieldPanel("title"),
-            FieldPanel("description"),
-            # Plain selects, not snippet choosers: the grid list must be the
-            # user's own grids (CaseAdminForm), and categories are few.
-            FieldRowPanel([FieldPanel("category", widget=forms.Select), FieldPanel("source")]),
-            FieldRowPanel([FieldPanel("grid", widget=forms.Select), FieldPanel("place")]),
-            FieldPanel("reported_at"),
-            MultiFieldPanel(
-                [FieldPanel("reporter_name"), FieldPanel("reporter_phone")],
-                heading="反映人（不公开）",
-            ),
-            MultiFieldPanel(
-                [FieldPanel("is_public"), FieldPanel("public_summary")],
-                heading="公开",
-            ),
-        ],
+        complete_panels(
+            [
+                FieldPanel("title"),
+                FieldPanel("description"),
+                # Plain selects, not snippet choosers: the grid list must be the
+                # user's own grids (CaseAdminForm), and categories are few.
+                FieldRowPanel([FieldPanel("category", widget=forms.Select), FieldPanel("source")]),
+                FieldRowPanel([FieldPanel("grid", widget=forms.Select), FieldPanel("place")]),
+                FieldPanel("reported_at"),
+                MultiFieldPanel(
+                    [FieldPanel("reporter_name"), FieldPanel("reporter_phone")],
+                    heading="反映人（不公开）",
+                ),
+                MultiFieldPanel(
+                    [FieldPanel("is_public"), FieldPanel("public_summary")],
+                    heading="公开",
+                ),
+            ]
+        ),
         base_form_class=CaseAdminForm,
     )
 

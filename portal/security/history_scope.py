@@ -141,3 +141,24 @@ def scope_log_entries(queryset, user):
     if region_ids_in_scope(user) is ALL or sees_unplaced_entries(user):
         return queryset
     return queryset.none()
+
+
+def scope_workflow_states(queryset, user, prefix=""):
+    """Workflow or task states (``prefix="workflow_state__"``) without other regions' objects.
+
+    Wagtail's workflow reports list every snippet of a model the user may edit:
+    a village's staff would read each town's pending grid changes. A state of a
+    scoped register's object is kept only when the object is in the user's
+    regions (the register's own rule); page states are left to Wagtail, which
+    lists only pages the user may edit.
+    """
+    if region_ids_in_scope(user) is ALL:
+        return queryset
+    for model, scope in _model_scopes().items():
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        in_scope = _object_ids(scope(model._default_manager.all(), user))
+        queryset = queryset.exclude(
+            Q(**{f"{prefix}content_type_id": content_type.pk})
+            & ~Q(**{f"{prefix}object_id__in": in_scope})
+        )
+    return queryset

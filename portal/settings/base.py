@@ -307,13 +307,21 @@ LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = ["portal.security.backends.LockoutModelBackend"]
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.security.forms.LockoutLoginForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.security.documents.ContentCheckedDocumentForm"
-# Requests per client address; see portal/security/ratelimit.py. None = unlimited.
+# Every rate limit is a bucket of RATE_LIMITS ("N/period", None = unlimited); the
+# buckets and their defaults are DEFAULT_RATE_LIMITS in portal/security/ratelimit.py,
+# and a bucket set here overrides its default only. From the environment:
+# RATE_LIMIT_<BUCKET>, e.g. RATE_LIMIT_SEARCH=60/m, RATE_LIMIT_CASE_REPORT_PHONE=off.
+_RATE_LIMIT_OPTIONS = {
+    "RATE_LIMIT_STORE",
+    "RATE_LIMIT_REDIS_URL",
+    "RATE_LIMIT_REDIS_PREFIX",
+    "RATE_LIMIT_CLIENT_IP_HEADER",
+    "RATE_LIMIT_RULES",
+}
 RATE_LIMITS = {
-    "search": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
-    "api": os.environ.get("RATE_LIMIT_API", "300/m"),
-    "login": os.environ.get("RATE_LIMIT_LOGIN", "10/m"),
-    # Open311 POST requests.json, counted per api_key (portal/api/open311/views.py).
-    "open311_write": os.environ.get("RATE_LIMIT_OPEN311_WRITE", "30/m"),
+    name.removeprefix("RATE_LIMIT_").lower(): None if value.strip().lower() == "off" else value
+    for name, value in os.environ.items()
+    if name.startswith("RATE_LIMIT_") and name not in _RATE_LIMIT_OPTIONS and value.strip()
 }
 # Where the rate-limit and lockout counters live (portal/security/counters.py):
 # Redis when REDIS_URL is set, else the database; both are atomic across workers.

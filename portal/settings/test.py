@@ -23,8 +23,9 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
-# Rate limits off for the suite; tests/security sets small limits where it tests them.
-RATE_LIMITS = {"search": None, "api": None, "login": None}
+# The per-address limits on paths and Open311 writes are off for the suite (the
+# other buckets keep their defaults); tests set small limits where they test them.
+RATE_LIMITS = {"search": None, "api": None, "login": None, "open311_write": None}
 CASE_PHOTO_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-photos-"))
 # Import uploads and error reports: one folder per test process (pytest-xdist runs several),
 # never the development server's var/private/imports; a worker process a test starts is

@@ -1,5 +1,6 @@
 """Admin screens for Open311 keys: Chinese, superusers and county admins only, key shown once."""
 
+import io
 import re
 
 import pytest
@@ -86,3 +87,44 @@ def test_town_admin_may_not_see_or_issue_keys(client, people):
 def test_county_admin_sees_the_menu_item(client, people):
     client.force_login(people["county"])
     assert client.get(INDEX).status_code == 200
+
+
+def _log_of(key):
+    from wagtail.models import ModelLogEntry
+
+    return list(ModelLogEntry.objects.filter(object_id=str(key.pk)).order_by("timestamp", "pk"))
+
+
+def test_issue_rename_and_revoke_are_in_the_audit_log(client, people):
+    client.force_login(people["county"])
+    client.post(reverse("open311_keys:add"), {"name": "县级平台"})
+    key = Open311Key.objects.get(name="县级平台")
+    client.post(reverse("open311_keys:edit", args=[key.pk]), {"name": "县级社会治理平台"})
+    client.post(reverse("open311_keys:delete", args=[key.pk]))
+    entries = _log_of(key)
+    assert [entry.action for entry in entries] == [
+        "wagtail.create",
+        "wagtail.edit",
+        keys.REVOKE_ACTION,
+    ]
+    assert {entry.user for entry in entries} == {people["county"]}
+    assert entries[-1].label.startswith("县级社会治理平台")
+    # the site history names the action in Chinese and never shows the key
+    client.force_login(people["root"])
+    history = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "吊销了 Open311 接口密钥" in history or "吊销 Open311 接口密钥" in history
+    assert key.key_hash not in history
+
+
+def test_command_line_issue_and_revoke_are_logged_as_the_system(people):
+    from django.core.management import call_command
+
+    call_command("open311_key", "create", "东湖社区微信小程序", stdout=io.StringIO())
+    call_command("open311_key", "revoke", "东湖社区微信小程序", stdout=io.StringIO())
+    key = Open311Key.objects.get(name="东湖社区微信小程序")
+    entries = _log_of(key)
+    assert [entry.action for entry in entries] == ["wagtail.create", keys.REVOKE_ACTION]
+    assert all(entry.user is None for entry in entries)
+    # revoking twice writes nothing more
+    assert keys.revoke_key(key) is False
+    assert len(_log_of(key)) == 2

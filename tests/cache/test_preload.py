@@ -14,7 +14,7 @@ conf = runpy.run_path("gunicorn.conf.py")
 log = types.SimpleNamespace(info=lambda *args: None)
 conf["post_fork"](types.SimpleNamespace(log=log), types.SimpleNamespace(pid=1))
 assert analysis._tokenizer is not None
-assert analysis._traditional_chars.cache_info().currsize == 1
+assert analysis._t2s.cache_info().currsize == 1
 assert analysis.query_tokens("楼道电动车充电")
 print("ok", conf["workers"] >= 1)
 """

@@ -69,7 +69,11 @@ def test_duplicate_submit_makes_one_case_and_shows_the_same_code(client, tree, c
 
 
 def test_flood_from_one_address_gets_a_chinese_429(client, tree, categories, settings):
-    settings.CASE_REPORT_LIMITS = {"client": "3/h", "phone": None}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "case_report_address": "3/h",
+        "case_report_phone": None,
+    }
     for index in range(3):
         response = submit(
             client, tree.grids.donghu, categories.sanitation, phone=f"1391234567{index}"
@@ -83,7 +87,11 @@ def test_flood_from_one_address_gets_a_chinese_429(client, tree, categories, set
 
 
 def test_one_phone_is_limited_across_addresses(client, tree, categories, settings):
-    settings.CASE_REPORT_LIMITS = {"client": None, "phone": "2/d"}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "case_report_address": None,
+        "case_report_phone": "2/d",
+    }
     for address in ("10.0.0.1", "10.0.0.2"):
         token = form_token(client)
         response = client.post(

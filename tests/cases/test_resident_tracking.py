@@ -53,7 +53,11 @@ def test_wrong_code_and_wrong_number_get_the_same_answer(client, reported):
 
 def test_code_brute_force_is_limited_per_number(client, reported, settings):
     case, code = reported
-    settings.CASE_TRACKING_LIMITS = {"number": (5, 900), "client": (1000, 3600)}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "case_tracking_number": "5/15m",
+        "case_tracking_address": "1000/h",
+    }
     for guess in range(5):
         response = client.post(
             "/cases/track/",
@@ -67,15 +71,22 @@ def test_code_brute_force_is_limited_per_number(client, reported, settings):
     )
     assert response.status_code == 429
     assert "查询失败次数过多" in response.content.decode()
+    # the wait is told to a client too, and it is the block still to run (≤ 15 minutes)
+    assert 0 < int(response["Retry-After"]) <= 15 * 60
 
 
 def test_code_brute_force_is_limited_per_address(client, reported, settings):
     case, code = reported
-    settings.CASE_TRACKING_LIMITS = {"number": (1000, 900), "client": (3, 3600)}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "case_tracking_number": "1000/15m",
+        "case_tracking_address": "3/h",
+    }
     for guess in range(3):
         track(client, f"AJ20260000{guess:02d}", "00000000")
     response = track(client, case.number, code)
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
 
 
 def test_rating_only_at_closed_or_visited(client, reported, users):

@@ -7,9 +7,11 @@ view shows who did what.
 """
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from wagtail.models import ModelLogEntry, WorkflowState
+from wagtail.models import GroupPagePermission, ModelLogEntry, Page, WorkflowState
 
+from portal import groups
 from portal.snippets.grid_rules import sensitive_changes
 from portal.snippets.models import Grid
 from portal.snippets.models.workflow import AUTO_APPROVED_COMMENT
@@ -130,3 +132,48 @@ def test_region_move_needs_approval_too(client, world):
     login(client, world.village_staff_x)
     # grid_x is now in village Y, outside village X staff's scope.
     assert client.get(edit_url(world.grid_x)).status_code == 404
+
+
+# --- workflow reports are region-scoped --------------------------------------------------
+
+REPORTS = (
+    "wagtailadmin_reports:workflow",
+    "wagtailadmin_reports:workflow_results",
+    "wagtailadmin_reports:workflow_tasks",
+    "wagtailadmin_reports:workflow_tasks_results",
+)
+
+
+def _report_texts(client):
+    texts = {}
+    for name in REPORTS:
+        for suffix in ("", "?export=csv"):
+            response = client.get(reverse(name) + suffix)
+            assert response.status_code == 200, (name, suffix, response.status_code)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            texts[name + suffix] = body.decode("utf-8-sig")
+    return texts
+
+
+def test_workflow_reports_show_only_the_users_regions(client, world):
+    # A change waiting in town B (白沙) and one in town A (东湖).
+    login(client, world.superuser)
+    submit(client, world.grid_z, code="411523101201009", name="白沙第一网格（待审）")
+    submit(client, world.grid_x, code="411523001001009", name="东湖第一网格（待审）")
+    everything = _report_texts(client)
+    assert all("白沙第一网格" in text and "东湖第一网格" in text for text in everything.values())
+
+    # Village staff reach the reports through their board's page permissions, and
+    # may edit grids: without the region rule they would read every town's changes.
+    board = Page.objects.filter(depth=1).first()
+    GroupPagePermission.objects.create(
+        group=Group.objects.get(name=groups.VILLAGE_STAFF),
+        page=board,
+        permission=Permission.objects.get(
+            content_type__app_label="wagtailcore", codename="change_page"
+        ),
+    )
+    login(client, world.village_staff_x)
+    for where, text in _report_texts(client).items():
+        assert "东湖第一网格" in text, where
+        assert "白沙第一网格" not in text, where

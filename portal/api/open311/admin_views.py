@@ -110,7 +110,7 @@ class RevokeView(generic.DeleteView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if revoke_key(self.object):
+        if revoke_key(self.object, request.user):
             messages.success(request, f"已吊销“{self.object.name}”的密钥")
         else:
             messages.warning(request, f"“{self.object.name}”的密钥此前已被吊销")

@@ -6,6 +6,10 @@ the SHA-256 of the whole key are stored; a presented key is hashed and
 compared with ``hmac.compare_digest``, so neither the database nor the
 comparison's timing gives the key away. A plain SHA-256 (no slow hash) is
 enough: the key has ~190 random bits, nothing a dictionary could guess.
+
+Issuing and revoking a key are written to Wagtail's audit log (by whoever did
+it: an admin, or the system for ``manage.py open311_key``), so the site
+history shows who let which application write cases, and when that ended.
 """
 
 import hashlib
@@ -15,6 +19,7 @@ import secrets
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from portal.api.models import Open311Key
 
@@ -24,6 +29,7 @@ _KEY_RE = re.compile(r"^o311_([A-Za-z0-9_-]{8})[A-Za-z0-9_-]{32,64}$")
 NAME_MAX_LENGTH = Open311Key._meta.get_field("name").max_length
 # last_used_at is written at most this often per key.
 LAST_USED_INTERVAL = 60
+REVOKE_ACTION = "portal.open311_key.revoke"
 
 
 class KeyProblem(ValueError):
@@ -64,12 +70,17 @@ def clean_name(name):
     return name
 
 
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
 def issue_key(name, user=None):
     """Create a key for the application ``name``. Returns ``(Open311Key, raw key)``.
 
     The raw key is returned once, here; it cannot be recovered afterwards.
     """
     name = clean_name(name)
+    user = _actor(user)
     if Open311Key.objects.filter(name=name).exists():
         raise KeyProblem(f"已有名为“{name}”的应用密钥，请换一个名称，或先吊销原来的密钥")
     for _attempt in range(5):
@@ -80,8 +91,9 @@ def issue_key(name, user=None):
                     name=name,
                     prefix=_KEY_RE.match(raw).group(1),
                     key_hash=hash_key(raw),
-                    created_by=user if user is not None and user.is_authenticated else None,
+                    created_by=user,
                 )
+                log(key, "wagtail.create", user=user)
             return key, raw
         except IntegrityError:
             if Open311Key.objects.filter(name=name).exists():
@@ -117,12 +129,14 @@ def touch(key, now=None):
         pass
 
 
-def revoke_key(key):
+def revoke_key(key, user=None):
     """Revoke ``key`` (kept for the record of what it submitted). Returns False if already revoked."""
     if key.revoked_at is not None:
         return False
-    key.revoked_at = timezone.now()
-    key.save(update_fields=["revoked_at"])
+    with transaction.atomic():
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        log(key, REVOKE_ACTION, user=_actor(user))
     return True
 
 

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from portal.api.models import Open311Submission
 from portal.cases.models import CaseCategory
-from portal.security.ratelimit import hit, rate_for
+from portal.security.ratelimit import count_hit
 from portal.site_urls import absolute_url
 
 from . import keys, mapping
@@ -127,19 +127,9 @@ def keyed(response, key):
 
 def check_key_rate(key):
     """Count one write by ``key``; 429 when over ``RATE_LIMITS["open311_write"]`` (per key)."""
-    rate = rate_for("open311_write")
-    if rate is None:
-        return
-    try:
-        wait = hit("open311_write", f"key{key.pk}", rate)
-    except Exception:  # noqa: BLE001 - fail open, as RateLimitMiddleware does
-        logger.exception("Open311 写入限流计数不可用，本次请求不限流")
-        return
+    wait = count_hit("open311_write", f"key{key.pk}")
     if wait:
-        error = exceptions.Throttled(
-            wait=wait, detail=f"该 key 提交过于频繁，请在 {wait} 秒后再试。"
-        )
-        raise error
+        raise exceptions.Throttled(wait=wait, detail=f"该 key 提交过于频繁，请在 {wait} 秒后再试。")
 
 
 class DiscoveryView(Open311View):

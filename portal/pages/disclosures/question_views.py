@@ -5,15 +5,13 @@ token would make every disclosure page uncacheable, and the form needs none —
 it acts on no session (an anonymous question, name and phone typed in the form
 itself), so a forged submission gains nothing a direct one would not. Abuse is
 held off instead by a honeypot field, per-address and per-phone rate limits on
-the shared atomic counters (``portal.security.ratelimit``), length caps and the
+the shared atomic counters (``portal.security.ratelimit``, buckets
+``question_ip`` and ``question_phone`` of ``RATE_LIMITS``), length caps and the
 duplicate check in ``questions.ask``. Every refusal is a Chinese page
 with the villager's input kept, never a 500.
 """
 
-import logging
-
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -27,10 +25,7 @@ from portal.pages.disclosures.question_models import BODY_MAX, NAME_MAX, PHONE_M
 from portal.pages.models import DisclosurePage
 from portal.security import ratelimit
 
-logger = logging.getLogger(__name__)
-
 HONEYPOT = "website"
-DEFAULT_LIMITS = {"question_ip": "10/h", "question_phone": "5/d"}
 
 
 class QuestionForm(forms.Form):
@@ -60,26 +55,6 @@ def without_nul_validator(form):
         ]
 
 
-def limits():
-    configured = getattr(settings, "RATE_LIMITS", {}) or {}
-    return {
-        bucket: ratelimit.parse_rate(configured.get(bucket, default))
-        for bucket, default in DEFAULT_LIMITS.items()
-    }
-
-
-def _wait(bucket, client):
-    """Seconds to wait when ``client`` is over ``bucket``'s limit (0: go on; store down: go on)."""
-    rate = limits().get(bucket)
-    if rate is None:
-        return 0
-    try:
-        return ratelimit.hit(bucket, client, rate)
-    except Exception:  # noqa: BLE001 - a limiter must not turn an outage into 500s
-        logger.exception("询问限流计数不可用，本次不限流（%s）", bucket)
-        return 0
-
-
 def _render(request, page, *, form=None, errors=(), status=200, done=False):
     return TemplateResponse(
         request,
@@ -103,7 +78,7 @@ def ask_view(request, page_id):
         return _render(
             request, page, form=form, errors=["提交未成功，请检查后重新填写。"], status=400
         )
-    wait = _wait("question_ip", ratelimit.client_address(request))
+    wait = ratelimit.count_hit("question_ip", ratelimit.client_address(request))
     if wait:
         return _render(
             request,
@@ -119,7 +94,7 @@ def ask_view(request, page_id):
     problems = rules.question_problems(data["name"], data["phone"], data["body"])
     if problems:
         return _render(request, page, form=form, errors=problems.values(), status=400)
-    wait = _wait("question_phone", rules.normalise(data["phone"]).replace(" ", ""))
+    wait = ratelimit.count_hit("question_phone", rules.normalise(data["phone"]).replace(" ", ""))
     if wait:
         return _render(
             request,

@@ -11,8 +11,6 @@ grids of their own town only.
 
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
-from ..scope import ALL, region_ids_in_scope, region_in_scope
-
 AUTO_APPROVED_COMMENT = "未改动网格编码、边界或所属村（社区），自动通过"
 
 
@@ -37,6 +35,9 @@ class GridChangeApprovalTask(AbstractGroupApprovalTask):
         return task_state
 
     def _reviewer_in_scope(self, obj, user):
+        # Imported here: the scope helpers import the models package, which imports this.
+        from ..scope import region_in_scope
+
         return user.is_superuser or region_in_scope(user, getattr(obj, "region_id", None))
 
     def user_can_access_editor(self, obj, user):
@@ -54,6 +55,8 @@ class GridChangeApprovalTask(AbstractGroupApprovalTask):
         return super().get_actions(obj, user)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
+        from ..scope import ALL, region_ids_in_scope
+
         states = super().get_task_states_user_can_moderate(user, **kwargs)
         scope = region_ids_in_scope(user)
         if scope is ALL:
