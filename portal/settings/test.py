@@ -4,6 +4,7 @@ DATABASE_URL is honoured (``make test-postgres`` points it at PostgreSQL);
 without it pytest-django uses an in-memory SQLite test database.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -26,3 +27,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # other buckets keep their defaults); tests set small limits where they test them.
 RATE_LIMITS = {"search": None, "api": None, "login": None, "open311_write": None}
 CASE_PHOTO_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-photos-"))
+# Import uploads and error reports: one folder per test process (pytest-xdist runs several),
+# never the development server's var/private/imports; a worker process a test starts is
+# handed the test's folder in the environment.
+IMPORT_PRIVATE_ROOT = Path(
+    os.environ.get("IMPORT_PRIVATE_ROOT") or tempfile.mkdtemp(prefix="portal-test-imports-")
+)
