@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal_ci
+# PYTEST_WORKERS=2 runs the suite in two processes (pytest-xdist), each with its own test
+# database and demo site: about 1.3-1.7x faster on an idle 2-core machine, no faster on a busy
+# one. Serial (0) by default until the parallel run has a longer green record in CI.
+PYTEST_WORKERS ?= 0
+XDIST = -n $(PYTEST_WORKERS) --dist load
 
 .PHONY: install run test lint format test-postgres bench demo clean
 
@@ -45,10 +50,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/python -m pytest -m "not e2e" $(XDIST) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
