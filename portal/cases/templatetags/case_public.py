@@ -8,37 +8,31 @@ lines. ``case_state``: 已办结 / 办理中 in words instead of a bare step nam
 import datetime
 
 from django import template
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+
+from portal.pages.templatetags.portal_tags import as_local_date
+from portal.pages.templatetags.portal_tags import cn_date as chinese_day
 
 register = template.Library()
 
 
 def _as_date(value):
+    """A date from a date, a datetime (local time) or the search API's ISO text."""
     if isinstance(value, str):
-        parsed = parse_datetime(value.strip())
-        if parsed is None:
+        text = value.strip()
+        value = parse_datetime(text)
+        if value is None:
             try:
-                return datetime.date.fromisoformat(value.strip()[:10])
+                return datetime.date.fromisoformat(text[:10])
             except ValueError:
                 return None
-        value = parsed
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return None
+    return as_local_date(value)
 
 
 def chinese_date(value):
     """``2026年3月5日`` (no leading zeros), or '' for nothing usable."""
-    day = _as_date(value)
-    if day is None:
-        return ""
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_day(_as_date(value))
 
 
 @register.filter

@@ -12,7 +12,7 @@ from portal.pages.attachments import attachment_rows
 register = template.Library()
 
 
-def _as_local_date(value):
+def as_local_date(value):
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -25,7 +25,7 @@ def _as_local_date(value):
 @register.filter
 def cn_date(value):
     """A date (or datetime, in local time) as 2026年11月21日; '' for empty or unknown values."""
-    day = _as_local_date(value)
+    day = as_local_date(value)
     if day is None:
         return ""
     return f"{day.year}年{day.month}月{day.day}日"
