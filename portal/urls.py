@@ -15,7 +15,7 @@ from portal.pages.attachments import serve_document
 from portal.security.history_views import ScopedLogEntriesView
 from portal.security.logout import PostOnlyLogoutView
 from portal.security.workflow_reports import ScopedWorkflowTasksView, ScopedWorkflowView
-from portal.views import xml_safe_sitemap
+from portal.views import favicon, xml_safe_sitemap
 
 urlpatterns = [
     # Ahead of Wagtail's admin: its logout view clears the session cookie even on a GET.
@@ -37,6 +37,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", xml_safe_sitemap, name="sitemap"),
+    # Browsers and feed readers that ignore the page's icon links ask for /favicon.ico:
+    # point them at the shipped icon instead of rendering the Chinese 404 page each time.
+    path("favicon.ico", favicon),
     path("", include("portal.pages.urls")),
     path("", include("portal.snippets.urls")),
     path("", include("portal.cases.urls")),

@@ -1,6 +1,8 @@
 """Site-wide views: the Chinese error pages and the XML-safe sitemap."""
 
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from wagtail.contrib.sitemaps.views import sitemap
 
 from portal.security import errors
@@ -31,3 +33,10 @@ def xml_safe_sitemap(request):
         response.render()
     response.content = xml_safe_bytes(response.content)
     return response
+
+
+def favicon(request):
+    """``/favicon.ico`` → the shipped icon, for clients that ignore the pages' icon links
+    (rather than the Chinese 404 page each time). Resolved per request: the hashed
+    static name exists only after ``collectstatic``."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))

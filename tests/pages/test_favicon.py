@@ -35,3 +35,11 @@ def test_svg_icon_is_well_formed_and_ico_has_the_usual_sizes():
     with Image.open(finders.find("img/favicon.ico")) as ico:
         assert ico.format == "ICO"
         assert {(16, 16), (32, 32)} <= set(ico.info["sizes"])
+
+
+def test_root_favicon_request_is_sent_to_the_shipped_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    target = response["Location"]
+    assert target.startswith(settings.STATIC_URL)
+    assert finders.find(target.removeprefix(settings.STATIC_URL))
