@@ -113,6 +113,17 @@ class Row:
     def warn(self, column, message):
         self.warnings.append(RowError(self.number, column, message))
 
+    def settle(self, changes, before):
+        """A stored row compared: an update listing the ``changes`` (column labels), with
+        ``before`` (what the write needs: the changed fields' new values and the like),
+        or unchanged when nothing differs."""
+        if changes:
+            self.outcome = UPDATE
+            self.changes = tuple(changes)
+            self.before = before
+        else:
+            self.outcome = UNCHANGED
+
 
 @dataclass
 class ImportResult:

@@ -46,8 +46,6 @@ from ..table import Column
 from .base import (
     NEW,
     UNAVAILABLE_CASE_NUMBER,
-    UNCHANGED,
-    UPDATE,
     BaseImporter,
     chunked,
     refuse_out_of_scope,
@@ -324,14 +322,10 @@ class CaseImporter(BaseImporter):
                 changes.append("办结时间")
                 model_changes["closed_at"] = state["closed_at"]
             if changes:
-                row.outcome = UPDATE
-                row.changes = tuple(changes)
                 model_changes["_from_status"] = before["status"]
                 model_changes["_tier"] = before["tier"]
                 model_changes["_state"] = state
-                row.before = model_changes
-            else:
-                row.outcome = UNCHANGED
+            row.settle(changes, model_changes)
 
     @staticmethod
     def _merged_state(data, before):

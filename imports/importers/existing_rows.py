@@ -6,7 +6,7 @@ without saying the person exists elsewhere, and logged), unchanged, or an
 update listing the columns that differ. A blank cell keeps what is stored.
 """
 
-from .base import NEW, UNAVAILABLE_ID_NUMBER, UNCHANGED, UPDATE, refuse_out_of_scope
+from .base import NEW, UNAVAILABLE_ID_NUMBER, refuse_out_of_scope
 
 _ABSENT = object()
 
@@ -54,9 +54,4 @@ def classify_rows(importer, rows, existing, scope, model, plan, *, also=None):
                 model_changes[field_name] = new_value
         if also is not None:
             also(row, changes, model_changes)
-        if changes:
-            row.outcome = UPDATE
-            row.changes = tuple(changes)
-            row.before = model_changes
-        else:
-            row.outcome = UNCHANGED
+        row.settle(changes, model_changes)

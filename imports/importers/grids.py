@@ -50,7 +50,7 @@ from ..cleaning import (
 )
 from ..safety import FileRefused
 from ..table import Column
-from .base import NEW, UNCHANGED, UPDATE, BaseImporter, RowError, chunked
+from .base import NEW, BaseImporter, RowError, chunked
 from .boards import ROLE_SPECS, board_changes, load_boards, write_boards
 from .lookups import Scope, in_chunks
 from .sheet_titles import county_name_from_texts, texts_above_header
@@ -492,12 +492,7 @@ class GridImporter(BaseImporter):
                     changes.append(label)
                     model_changes[name] = data[name]
             changes.extend(board_changes(data.get("board", {}), board.get(row.pk, [])))
-            if changes:
-                row.outcome = UPDATE
-                row.changes = tuple(changes)
-                row.before = model_changes
-            else:
-                row.outcome = UNCHANGED
+            row.settle(changes, model_changes)
         self.board = board
 
     @staticmethod

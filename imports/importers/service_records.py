@@ -16,7 +16,7 @@ from portal.snippets.models import ServiceRecord
 
 from ..cleaning import clean_date, clean_hours, clean_name, clean_text
 from ..table import Column
-from .base import NEW, UNCHANGED, UPDATE, BaseImporter, chunked, insert_rows
+from .base import NEW, BaseImporter, chunked, insert_rows
 from .lookups import Scope, in_chunks
 from .volunteer_refs import VOLUNTEER_COLUMNS, VolunteerRefs, describe_volunteer
 
@@ -122,13 +122,8 @@ class ServiceRecordImporter(BaseImporter):
                 changes["hours"] = row.data["hours"]
             if row.data["verifier"] != verifier:
                 changes["verifier"] = row.data["verifier"]
-            if changes:
-                row.outcome = UPDATE
-                row.before = changes
-                labels = {"hours": "服务时长", "verifier": "核实人"}
-                row.changes = tuple(labels[name] for name in changes)
-            else:
-                row.outcome = UNCHANGED
+            labels = {"hours": "服务时长", "verifier": "核实人"}
+            row.settle([labels[name] for name in changes], changes)
 
     @staticmethod
     def _key(row):

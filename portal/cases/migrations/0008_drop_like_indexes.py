@@ -1,40 +1,13 @@
-"""Drop the ``varchar_pattern_ops`` copies of three case indexes (PostgreSQL).
+"""Drop the prefix (``LIKE``) copies of three case indexes (PostgreSQL).
 
-Django gives every indexed ``CharField`` on PostgreSQL a second ``…_like``
-index for ``LIKE 'abc%'``. The case number and the once-only submission key
-are looked up whole, the status by equality; no query asks for a prefix, and
-every case insert (a 200,000-row ledger) paid for the three extra indexes.
-Django drops such an index with ``DROP INDEX IF EXISTS`` whenever it alters
-the field, so a later migration of these fields still runs. Other databases
-have no such index.
+The case number and the once-only submission key are looked up whole, the
+status by equality; every case insert (a 200,000-row ledger) paid for the three
+extra indexes. See ``portal.prefix_indexes``.
 """
 
 from django.db import migrations
 
-INDEXES = [("cases_case", "number"), ("cases_case", "status"), ("cases_case", "submission_key")]
-
-
-def _name(schema_editor, table, column):
-    return schema_editor._create_index_name(table, [column], suffix="_like")
-
-
-def drop_like_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table, column in INDEXES:
-        name = schema_editor.quote_name(_name(schema_editor, table, column))
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
-def restore_like_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    quote = schema_editor.quote_name
-    for table, column in INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {quote(_name(schema_editor, table, column))}"
-            f" ON {quote(table)} ({quote(column)} varchar_pattern_ops)"
-        )
+from portal.prefix_indexes import drop_prefix_indexes
 
 
 class Migration(migrations.Migration):
@@ -43,5 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_like_indexes, restore_like_indexes, elidable=False),
+        drop_prefix_indexes(
+            ("cases_case", "number"), ("cases_case", "status"), ("cases_case", "submission_key")
+        )
     ]
